@@ -1,0 +1,2 @@
+# Unit tests of the protocol headers and queues (cmocka, plain and ASan/UBSan).
+$(eval $(call unit_test,protocol,tests/unit/test_protocol.c))
