@@ -44,7 +44,8 @@
 #define GPU_STATUS_OUT_OF_BOUNDS       6u /* rectangle or layout outside the resource or its backing */
 #define GPU_STATUS_UNSUPPORTED         7u /* unknown request code, or a feature the device lacks (blob) */
 #define GPU_STATUS_NOT_READY           8u /* no successful GET_DISPLAY_INFO yet */
-#define GPU_STATUS_MAX                 GPU_STATUS_NOT_READY
+#define GPU_STATUS_DEVICE_ERROR        9u /* the device failed, or misbehaved while handling this request */
+#define GPU_STATUS_MAX                 GPU_STATUS_DEVICE_ERROR
 
 /*
  * Pixel formats, 32 bits per pixel, named by byte order in memory. The values
