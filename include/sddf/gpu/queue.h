@@ -11,8 +11,8 @@
  * Each side keeps its own index in its private handle and only ever *writes*
  * it to shared memory, so a peer that scribbles on the region can confuse
  * only itself: a fill level above capacity is treated as "full" by the
- * producer and clamped to capacity by the consumer, and every slot index is
- * masked. Entries must still be validated after they are copied out.
+ * producer and as "empty" by the consumer, and every slot index is masked. Entries must still be validated after they
+ * are copied out.
  *
  * Barriers. Data moves by two release/acquire pairs:
  *   (R1) producer release-stores tail after writing entries
@@ -128,11 +128,15 @@ static inline void gpu_queue_consumer_refresh(gpu_queue_t *q)
     q->cached = __atomic_load_n(&q->shared->tail, __ATOMIC_ACQUIRE);
 }
 
-/* Consumer: ready entries according to the cached tail, clamped to capacity. */
+/*
+ * Consumer: ready entries according to the cached tail. A fill level above
+ * capacity means the producer corrupted its tail: nothing is ready, so a
+ * scribbling producer costs its consumer no work.
+ */
 static inline uint32_t gpu_queue_cached_length(const gpu_queue_t *q)
 {
     uint32_t ready = q->cached - q->own;
-    return ready > gpu_queue_capacity(q) ? gpu_queue_capacity(q) : ready;
+    return ready > gpu_queue_capacity(q) ? 0 : ready;
 }
 
 /* Consumer: ready entries now. */
