@@ -11,8 +11,8 @@
  * Each side keeps its own index in its private handle and only ever *writes*
  * it to shared memory, so a peer that scribbles on the region can confuse
  * only itself: a fill level above capacity is treated as "full" by the
- * producer and as "empty" by the consumer, and every slot index is masked. Entries must still be validated after they
- * are copied out.
+ * producer and as "empty" by the consumer, and every slot index is masked.
+ * Entries must still be validated after they are copied out.
  *
  * Barriers. Data moves by two release/acquire pairs:
  *   (R1) producer release-stores tail after writing entries
