@@ -1,0 +1,49 @@
+/*
+ * Screenshots of a scanout's framebuffer as PNG, through stb_image_write
+ * (Debian libstb-dev). This is the only file that compiles stb's
+ * implementation; its own warnings are silenced here only.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "vgpu_internal.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#pragma GCC diagnostic ignored "-Wvla"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STB_IMAGE_WRITE_STATIC
+#include <stb/stb_image_write.h>
+#pragma GCC diagnostic pop
+
+int vgpu_model_screenshot_png(const vgpu_model_t *m, uint32_t idx, const char *path)
+{
+    if (idx >= m->cfg.num_scanouts || path == NULL) {
+        return -1;
+    }
+    vgpu_lock(m);
+    const vgpu_scanout_t *s = &m->scanouts[idx];
+    size_t n = (size_t)s->fb_w * s->fb_h;
+    uint8_t *rgb = malloc(n * 3u);
+    if (rgb != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            rgb[3 * i] = (uint8_t)(s->fb[i] >> 16);
+            rgb[3 * i + 1] = (uint8_t)(s->fb[i] >> 8);
+            rgb[3 * i + 2] = (uint8_t)s->fb[i];
+        }
+    }
+    int w = (int)s->fb_w, h = (int)s->fb_h;
+    vgpu_unlock((vgpu_model_t *)m);
+    if (rgb == NULL) {
+        return -1;
+    }
+    int ok = stbi_write_png(path, w, h, 3, rgb, w * 3);
+    free(rgb);
+    return ok ? 0 : -1;
+}
