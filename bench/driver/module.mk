@@ -1,0 +1,9 @@
+# Driver instructions per request under callgrind (make bench).
+$(BUILD)/bench/bench_driver: bench/driver/bench_driver.c $(GPU_DRIVER_CORE_SRCS) $(ALL_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I$(GPU_DRIVER_DIR) -o $@ bench/driver/bench_driver.c $(GPU_DRIVER_CORE_SRCS)
+
+.PHONY: bench-driver
+bench-driver: $(BUILD)/bench/bench_driver
+	@bench/driver/run.sh $(BUILD)/bench/bench_driver $(BUILD)/bench/driver
+BENCH_TARGETS += bench-driver

@@ -1,0 +1,315 @@
+/*
+ * Driver core, part 2: requests down, completions and events up.
+ *
+ * Flow control. A request is taken from the virtualiser only when (a) a
+ * command slot and its two descriptors are free and (b) the response queue
+ * has room for one more answer beyond the answers already owed to commands
+ * in flight. So every command in flight owns a response slot and an answer
+ * can always be published. When (a) fails we stop and resume at the next
+ * completion; when (b) fails with nothing in flight we arm the response
+ * queue's space signal.
+ */
+#include "gpu_driver_internal.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include <sddf/gpu/event.h>
+#include <virtio/virtio_gpu.h>
+#include <virtio/virtio_mmio.h>
+
+#define SDDF_LOG_COMPONENT "GPU_DRV"
+#include <sddf/log.h>
+
+static const virtio_transport_ops_t *ops(const gpu_driver_t *drv)
+{
+    return drv->cfg.transport->ops;
+}
+
+static void *tctx(const gpu_driver_t *drv)
+{
+    return drv->cfg.transport->ctx;
+}
+
+static uint32_t in_flight(const gpu_driver_t *drv)
+{
+    return drv->num_slots - drv->num_free_slots;
+}
+
+static void respond(gpu_driver_t *drv, uint32_t code, uint32_t id, uint32_t status)
+{
+    gpu_resp_t r = {.code = code, .id = id, .status = status};
+    if (!gpu_resp_enqueue(&drv->resp_q, &r)) {
+        /* Only possible if the virtualiser corrupted its head index. */
+        drv->stats.lost_responses++;
+        LOG_ERR("response queue full despite reservation: request %u (code %u) unanswered\n", (unsigned)id,
+                (unsigned)code);
+        return;
+    }
+    drv->resp_pushed = true;
+}
+
+static void release_slot(gpu_driver_t *drv, uint32_t slot)
+{
+    drv->slots[slot].in_use = 0;
+    drv->free_slots[drv->num_free_slots++] = (uint16_t)slot;
+}
+
+/* Answers every command in flight with DEVICE_ERROR and stops using the device. */
+static void fail_device(gpu_driver_t *drv, const char *why)
+{
+    LOG_ERR("device failed: %s; resetting it, requests now get DEVICE_ERROR\n", why);
+    drv->ready = false;
+    gpu_driver_device_reset(drv);
+    for (uint32_t i = 0; i < drv->num_slots; i++) {
+        if (drv->slots[i].in_use) {
+            respond(drv, drv->slots[i].req_code, drv->slots[i].req_id, GPU_STATUS_DEVICE_ERROR);
+            release_slot(drv, i);
+        }
+    }
+}
+
+/* --- completions ------------------------------------------------------------------------------------------------ */
+
+static void publish_display_info(gpu_driver_t *drv, const uint8_t *resp)
+{
+    virtio_gpu_resp_display_info_t di;
+    memcpy(&di, resp, sizeof(di)); /* read the device's answer once */
+    gpu_display_info_t *out = &drv->cfg.info->display;
+    out->num_scanouts = drv->num_scanouts;
+    out->features = gpu_driver_features(drv);
+    for (uint32_t i = 0; i < GPU_MAX_SCANOUTS; i++) {
+        bool valid = i < drv->num_scanouts;
+        gpu_scanout_info_t s = {
+                .rect = {.x = di.pmodes[i].r.x,
+                         .y = di.pmodes[i].r.y,
+                         .width = di.pmodes[i].r.width,
+                         .height = di.pmodes[i].r.height},
+                .enabled = valid && di.pmodes[i].enabled != 0,
+        };
+        out->scanouts[i] = valid ? s : (gpu_scanout_info_t){0};
+    }
+}
+
+/* The status for a completed command, from the used length and the response header. */
+static uint32_t check_response(gpu_driver_t *drv, const gpu_driver_slot_t *s, const virtq_completion_t *c,
+                               const uint8_t *resp)
+{
+    if (c->len < sizeof(virtio_gpu_ctrl_hdr_t) || c->len > c->writable_len) {
+        drv->stats.bad_responses++;
+        LOG_ERR("request %u: used length %u outside [%u, %u]\n", (unsigned)s->req_id, (unsigned)c->len,
+                (unsigned)sizeof(virtio_gpu_ctrl_hdr_t), (unsigned)c->writable_len);
+        return GPU_STATUS_DEVICE_ERROR;
+    }
+    uint32_t type;
+    memcpy(&type, resp + offsetof(virtio_gpu_ctrl_hdr_t, type), sizeof(type));
+    if (type == s->ok_type) {
+        if (c->len >= s->ok_len) {
+            return GPU_STATUS_OK;
+        }
+        drv->stats.bad_responses++;
+        LOG_ERR("request %u: response 0x%x of %u bytes, needs %u\n", (unsigned)s->req_id, (unsigned)type,
+                (unsigned)c->len, (unsigned)s->ok_len);
+        return GPU_STATUS_DEVICE_ERROR;
+    }
+    uint32_t status = gpu_driver_map_device_error(type);
+    if (status == GPU_STATUS_DEVICE_ERROR) {
+        drv->stats.bad_responses++;
+        LOG_ERR("request %u (code %u): unexpected response type 0x%x\n", (unsigned)s->req_id, (unsigned)s->req_code,
+                (unsigned)type);
+    }
+    return status;
+}
+
+static void complete(gpu_driver_t *drv, const virtq_completion_t *c)
+{
+    uint32_t slot = c->token; /* our own cookie, always a valid slot */
+    gpu_driver_slot_t *s = &drv->slots[slot];
+    const uint8_t *resp = drv->slot_mem + (size_t)slot * GPU_DRIVER_SLOT_BYTES + GPU_DRIVER_CMD_BYTES;
+    uint32_t status = check_response(drv, s, c, resp);
+    if (status == GPU_STATUS_OK && s->req_code == GPU_REQ_GET_DISPLAY_INFO) {
+        publish_display_info(drv, resp);
+    }
+    drv->stats.completed++;
+    respond(drv, s->req_code, s->req_id, status);
+    release_slot(drv, slot);
+}
+
+/* Takes every used entry of the control queue. Returns how many there were. */
+static uint32_t harvest(gpu_driver_t *drv)
+{
+    uint32_t seen = 0;
+    while (drv->ready) {
+        virtq_completion_t c;
+        virtq_used_result_t r = virtq_get_used(&drv->ctrl, &c);
+        if (r == VIRTQ_USED_NONE) {
+            break;
+        }
+        seen++;
+        if (r == VIRTQ_USED_OK) {
+            complete(drv, &c);
+        } else if (r == VIRTQ_USED_BOGUS_ID) {
+            drv->stats.bogus_used++;
+            LOG_ERR("used entry names descriptor %u, which heads no command in flight; ignored\n", (unsigned)c.bad_id);
+        } else {
+            fail_device(drv, "used index ran more than a ring ahead");
+        }
+    }
+    return seen;
+}
+
+/* --- configuration changes ---------------------------------------------------------------------------------------- */
+
+static void handle_config_change(gpu_driver_t *drv)
+{
+    uint32_t status = ops(drv)->get_status(tctx(drv));
+    if ((status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) != 0) {
+        fail_device(drv, "device set DEVICE_NEEDS_RESET");
+        return;
+    }
+    uint32_t events = ops(drv)->config_read32(tctx(drv), offsetof(virtio_gpu_config_t, events_read));
+    if ((events & VIRTIO_GPU_EVENT_DISPLAY) != 0) {
+        drv->stats.display_events++;
+        drv->num_scanouts = gpu_driver_read_num_scanouts(drv);
+        gpu_event_raise(&drv->cfg.info->event);
+        drv->signal_virt = true;
+    }
+    if ((events & ~VIRTIO_GPU_EVENT_DISPLAY) != 0) {
+        drv->stats.unknown_events++;
+        LOG_WARN("unknown device events 0x%x acknowledged\n", (unsigned)(events & ~VIRTIO_GPU_EVENT_DISPLAY));
+    }
+    if (events != 0) {
+        ops(drv)->config_write32(tctx(drv), offsetof(virtio_gpu_config_t, events_clear), events);
+    }
+}
+
+static void note_spurious(gpu_driver_t *drv, uint32_t cause)
+{
+    drv->stats.spurious_irqs++;
+    uint64_t n = drv->stats.spurious_irqs;
+    if ((n & (n - 1)) == 0) { /* log the 1st, 2nd, 4th, ... so a stuck line cannot flood the log */
+        LOG_WARN("interrupt with nothing to do (cause 0x%x, %llu so far)\n", (unsigned)cause, (unsigned long long)n);
+    }
+}
+
+/* --- requests ------------------------------------------------------------------------------------------------------
+ */
+
+static void submit(gpu_driver_t *drv, const gpu_req_t *req)
+{
+    uint32_t slot = drv->free_slots[drv->num_free_slots - 1];
+    gpu_driver_slot_t *s = &drv->slots[slot];
+    uint8_t *cmd = drv->slot_mem + (size_t)slot * GPU_DRIVER_SLOT_BYTES;
+    uint32_t status = gpu_driver_build_command(drv, req, cmd, s);
+    if (status != GPU_STATUS_OK) {
+        respond(drv, req->code, req->id, status);
+        return;
+    }
+    uint64_t io = drv->slot_io + (uint64_t)slot * GPU_DRIVER_SLOT_BYTES;
+    virtq_buf_t bufs[2] = {
+            {.io_addr = io, .len = s->cmd_len, .device_writes = 0},
+            {.io_addr = io + GPU_DRIVER_CMD_BYTES, .len = GPU_DRIVER_RESP_BYTES, .device_writes = 1},
+    };
+    /* Cannot fail: take_requests() checked for two free descriptors. */
+    virtq_add(&drv->ctrl, bufs, 2, slot);
+    drv->num_free_slots--;
+    s->in_use = 1;
+    s->req_code = req->code;
+    s->req_id = req->id;
+    drv->stats.submitted++;
+}
+
+static void handle_request(gpu_driver_t *drv, const gpu_req_t *req)
+{
+    drv->stats.requests++;
+    if (req->code == 0 || req->code > GPU_REQ_MAX) {
+        respond(drv, req->code, req->id, GPU_STATUS_UNSUPPORTED);
+    } else if (!drv->ready) {
+        respond(drv, req->code, req->id, GPU_STATUS_DEVICE_ERROR);
+    } else {
+        submit(drv, req);
+    }
+}
+
+/* True if a command slot and its descriptors are free (always, once the device failed: answers are immediate). */
+static bool have_command_resources(const gpu_driver_t *drv)
+{
+    return !drv->ready || (drv->num_free_slots > 0 && virtq_num_free(&drv->ctrl) >= 2);
+}
+
+/* True if the response queue has room for one more answer beyond those owed to commands in flight. */
+static bool reserve_response(gpu_driver_t *drv)
+{
+    uint32_t owed = in_flight(drv);
+    if (gpu_queue_cached_space(&drv->resp_q) > owed || gpu_queue_space(&drv->resp_q) > owed) {
+        return true; /* the cached head is enough most of the time; refresh (A2) only when it is not */
+    }
+    if (owed > 0) {
+        return false; /* the next completion resumes us */
+    }
+    /* Full and nothing in flight: ask the virtualiser to notify us when it frees a slot. */
+    return !gpu_queue_producer_arm(&drv->resp_q);
+}
+
+static void take_requests(gpu_driver_t *drv)
+{
+    while (have_command_resources(drv) && reserve_response(drv)) {
+        gpu_req_t req;
+        if (!gpu_req_dequeue(&drv->req_q, &req)) {
+            if (gpu_queue_consumer_arm(&drv->req_q)) {
+                break; /* empty: the virtualiser notifies us on its next enqueue */
+            }
+            continue;
+        }
+        drv->req_popped = true;
+        handle_request(drv, &req);
+    }
+    if (drv->ready && virtq_publish(&drv->ctrl)) {
+        drv->stats.notifies++;
+        ops(drv)->queue_notify(tctx(drv), VIRTIO_GPU_QUEUE_CONTROL);
+    }
+}
+
+/* After a handler: does the virtualiser want to hear about responses or freed request slots? */
+static void finish(gpu_driver_t *drv)
+{
+    if (drv->resp_pushed && gpu_queue_producer_must_signal(&drv->resp_q)) {
+        drv->signal_virt = true;
+    }
+    if (drv->req_popped && gpu_queue_consumer_must_signal(&drv->req_q)) {
+        drv->signal_virt = true;
+    }
+    drv->resp_pushed = false;
+    drv->req_popped = false;
+}
+
+void gpu_driver_handle_irq(gpu_driver_t *drv)
+{
+    uint32_t cause = drv->ready ? ops(drv)->interrupt_take(tctx(drv)) : 0;
+    uint32_t work = 0;
+    if ((cause & VIRTIO_MMIO_INT_CONFIG) != 0) {
+        handle_config_change(drv);
+        work++;
+    }
+    if ((cause & VIRTIO_MMIO_INT_VRING) != 0) {
+        work += harvest(drv);
+    }
+    if (work == 0) {
+        note_spurious(drv, cause);
+    }
+    take_requests(drv);
+    finish(drv);
+}
+
+void gpu_driver_handle_requests(gpu_driver_t *drv)
+{
+    take_requests(drv);
+    finish(drv);
+}
+
+bool gpu_driver_take_signal(gpu_driver_t *drv)
+{
+    bool s = drv->signal_virt;
+    drv->signal_virt = false;
+    return s;
+}

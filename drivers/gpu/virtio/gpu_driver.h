@@ -1,0 +1,112 @@
+/*
+ * virtio-gpu driver core: transport-neutral, platform-free.
+ *
+ * Upward it serves the sDDF GPU protocol to the virtualiser: it consumes the
+ * request queue, produces the response queue and writes the info region
+ * (display info, display event). Downward it drives a virtio 1.2 GPU device
+ * through a virtio_transport_t and one control virtqueue in DMA memory.
+ *
+ * The glue (gpu_driver_glue.c) or a test calls gpu_driver_init() once, then
+ * gpu_driver_handle_irq() for device interrupts and
+ * gpu_driver_handle_requests() for notifications from the virtualiser, and
+ * after each call notifies the virtualiser if gpu_driver_take_signal() says so.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sddf/gpu/protocol.h>
+#include <sddf/gpu/queue.h>
+
+#include "virtio_transport.h"
+#include "virtq.h"
+
+#define GPU_DRIVER_DEFAULT_QUEUE_SIZE 64u         /* control queue entries wanted when config says 0 */
+#define GPU_DRIVER_CURSOR_QUEUE_SIZE  16u         /* set up (the device requires it) but unused */
+#define GPU_DRIVER_MAX_SLOTS          128u        /* commands in flight at most (2 descriptors each) */
+#define GPU_DRIVER_SLOT_BYTES         1024u       /* per command: command, then response */
+#define GPU_DRIVER_CMD_BYTES          512u        /* command part of a slot */
+#define GPU_DRIVER_RESP_BYTES         512u        /* response part (display info is 408 bytes) */
+#define GPU_DRIVER_MAX_MEM_ENTRIES    16u         /* per ATTACH_BACKING / CREATE_BLOB */
+#define GPU_DRIVER_MEM_ENTRY_MAX      0xfffff000u /* largest page multiple a mem entry's 32-bit length holds */
+#define GPU_DRIVER_BLOB_ALIGN         4096u       /* blob mem_addr and size must be multiples of this */
+#define GPU_DRIVER_RESET_POLLS        1000u       /* status reads waiting for a reset to finish */
+
+typedef struct gpu_driver_config {
+    const virtio_transport_t *transport; /* NULL: no device (probe failed), answer DEVICE_ERROR */
+    void *req_queue;                     /* request queue region (we consume) */
+    uint32_t req_capacity;
+    void *resp_queue; /* response queue region (we produce) */
+    uint32_t resp_capacity;
+    gpu_info_region_t *info;
+    void *dma_vaddr; /* DMA region: rings and command buffers, zeroed, 16-byte aligned */
+    uint64_t dma_io; /* its IO address, 16-byte aligned */
+    uint64_t dma_size;
+    uint32_t queue_size; /* control queue entries wanted: power of two, 2..256; 0 = default */
+} gpu_driver_config_t;
+
+typedef enum gpu_driver_init_result {
+    GPU_DRIVER_INIT_OK,            /* device live */
+    GPU_DRIVER_INIT_DEVICE_FAILED, /* device left reset; every request gets GPU_STATUS_DEVICE_ERROR */
+    GPU_DRIVER_INIT_BAD_CONFIG     /* nothing usable: the driver must not be called again */
+} gpu_driver_init_result_t;
+
+/* What happened, for logs and tests. */
+typedef struct gpu_driver_stats {
+    uint64_t requests;       /* taken from the request queue */
+    uint64_t submitted;      /* sent to the device */
+    uint64_t completed;      /* used entries matched to a command */
+    uint64_t notifies;       /* device notifications (one per batch) */
+    uint64_t bogus_used;     /* used entries naming no command in flight */
+    uint64_t bad_responses;  /* wrong length or type */
+    uint64_t spurious_irqs;  /* interrupts with nothing to do */
+    uint64_t display_events; /* VIRTIO_GPU_EVENT_DISPLAY seen */
+    uint64_t unknown_events; /* other event bits seen */
+    uint64_t lost_responses; /* response queue full despite the reservation (corrupt peer) */
+} gpu_driver_stats_t;
+
+/* One command in flight. */
+typedef struct gpu_driver_slot {
+    uint32_t in_use;
+    uint32_t req_code; /* GPU_REQ_* */
+    uint32_t req_id;
+    uint32_t cmd_len; /* bytes of the virtio command */
+    uint32_t ok_type; /* the VIRTIO_GPU_RESP_OK_* that answers it */
+    uint32_t ok_len;  /* bytes an OK response must have */
+} gpu_driver_slot_t;
+
+typedef struct gpu_driver {
+    gpu_driver_config_t cfg;
+    gpu_queue_t req_q;
+    gpu_queue_t resp_q;
+    virtq_t ctrl;
+    virtq_t cursor;
+    uint8_t *slot_mem;
+    uint64_t slot_io;
+    uint32_t num_slots;
+    uint32_t num_free_slots;
+    uint16_t free_slots[GPU_DRIVER_MAX_SLOTS];
+    gpu_driver_slot_t slots[GPU_DRIVER_MAX_SLOTS];
+    uint64_t features; /* negotiated virtio features */
+    uint32_t num_scanouts;
+    bool ready;       /* device live */
+    bool signal_virt; /* the virtualiser must be notified */
+    bool resp_pushed; /* responses published in this handler */
+    bool req_popped;  /* requests consumed in this handler */
+    gpu_driver_stats_t stats;
+} gpu_driver_t;
+
+gpu_driver_init_result_t gpu_driver_init(gpu_driver_t *drv, const gpu_driver_config_t *cfg);
+
+/* The device interrupted: take its cause, handle completions and events, then more requests. */
+void gpu_driver_handle_irq(gpu_driver_t *drv);
+
+/* The virtualiser notified: take requests (or the response queue has room again). */
+void gpu_driver_handle_requests(gpu_driver_t *drv);
+
+/* True (once) if the virtualiser must be notified after the last handler. */
+bool gpu_driver_take_signal(gpu_driver_t *drv);
+
+/* GPU_FEATURE_* bits of what was negotiated (0 if the device failed). */
+uint32_t gpu_driver_features(const gpu_driver_t *drv);

@@ -1,0 +1,84 @@
+/*
+ * The driver protection domain: init() and notified() over the OS seam.
+ * Everything else is in the core (gpu_driver*.c) and the MMIO transport.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sddf/os.h>
+#include <virtio/virtio_mmio.h>
+
+#include "gpu_driver.h"
+#include "gpu_driver_glue.h"
+#include "virtio_mmio_transport.h"
+
+#define SDDF_LOG_COMPONENT "GPU_DRV"
+#include <sddf/log.h>
+
+/* Filled in by the system build. */
+gpu_driver_glue_config_t gpu_driver_glue_config __attribute__((section(".gpu_driver_config")));
+
+static gpu_driver_t driver;
+static virtio_mmio_t mmio;
+static bool usable;
+
+static gpu_driver_config_t core_config(const gpu_driver_glue_config_t *c)
+{
+    gpu_driver_config_t cfg = {
+            .transport = &mmio.transport,
+            .req_queue = (void *)(uintptr_t)c->req_queue_vaddr,
+            .req_capacity = c->req_capacity,
+            .resp_queue = (void *)(uintptr_t)c->resp_queue_vaddr,
+            .resp_capacity = c->resp_capacity,
+            .info = (gpu_info_region_t *)(uintptr_t)c->info_vaddr,
+            .dma_vaddr = (void *)(uintptr_t)c->dma_vaddr,
+            .dma_io = c->dma_io,
+            .dma_size = c->dma_size,
+            .queue_size = c->queue_size,
+    };
+    return cfg;
+}
+
+static void signal_virt(void)
+{
+    if (gpu_driver_take_signal(&driver)) {
+        sddf_deferred_notify(gpu_driver_glue_config.virt_channel);
+    }
+}
+
+void init(void)
+{
+    const gpu_driver_glue_config_t *c = &gpu_driver_glue_config;
+    if (c->magic != GPU_DRIVER_GLUE_MAGIC || c->version != GPU_DRIVER_GLUE_VERSION) {
+        LOG_ERR("config magic 0x%08x version %u: not a driver config of version %u\n", (unsigned)c->magic,
+                (unsigned)c->version, (unsigned)GPU_DRIVER_GLUE_VERSION);
+        return;
+    }
+    virtio_mmio_bus_t bus = virtio_mmio_direct_bus((volatile void *)(uintptr_t)c->mmio_vaddr);
+    bool probed = virtio_mmio_probe(&mmio, &bus, VIRTIO_ID_GPU);
+    gpu_driver_config_t cfg = core_config(c);
+    if (!probed) {
+        cfg.transport = NULL; /* no device: the core answers every request with DEVICE_ERROR */
+    }
+    usable = gpu_driver_init(&driver, &cfg) != GPU_DRIVER_INIT_BAD_CONFIG;
+    if (usable) {
+        gpu_driver_handle_requests(&driver);
+        signal_virt();
+    }
+}
+
+void notified(sddf_channel_t ch)
+{
+    if (!usable) {
+        return;
+    }
+    if (ch == gpu_driver_glue_config.irq_channel) {
+        gpu_driver_handle_irq(&driver);
+        sddf_irq_ack(ch);
+    } else if (ch == gpu_driver_glue_config.virt_channel) {
+        gpu_driver_handle_requests(&driver);
+    } else {
+        LOG_WARN("notification on unknown channel %u\n", (unsigned)ch);
+    }
+    signal_virt();
+}

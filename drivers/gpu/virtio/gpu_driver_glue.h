@@ -1,0 +1,32 @@
+/*
+ * Configuration of the virtio-gpu driver protection domain, filled in by the
+ * system build (symbol `gpu_driver_glue_config`) and checked at init().
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define GPU_DRIVER_GLUE_MAGIC   0x56444750u /* "PGDV" read as little-endian bytes: 'P' 'G' 'D' 'V' */
+#define GPU_DRIVER_GLUE_VERSION 1u
+
+typedef struct gpu_driver_glue_config {
+    uint32_t magic;   /* GPU_DRIVER_GLUE_MAGIC */
+    uint32_t version; /* GPU_DRIVER_GLUE_VERSION */
+    /* Connection to the virtualiser. */
+    uint64_t req_queue_vaddr;
+    uint64_t resp_queue_vaddr;
+    uint64_t info_vaddr;
+    uint32_t req_capacity;
+    uint32_t resp_capacity;
+    uint32_t virt_channel;
+    /* Device. */
+    uint32_t irq_channel;
+    uint64_t mmio_vaddr; /* virtio-mmio register window */
+    uint64_t dma_vaddr;  /* DMA region: rings and command buffers */
+    uint64_t dma_io;     /* its IO address as the device sees it */
+    uint64_t dma_size;
+    uint32_t queue_size; /* control virtqueue entries wanted; 0 = default */
+    uint32_t _pad;
+} gpu_driver_glue_config_t;
+
+_Static_assert(sizeof(gpu_driver_glue_config_t) == 88, "gpu_driver_glue_config_t size");

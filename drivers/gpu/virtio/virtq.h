@@ -1,0 +1,103 @@
+/*
+ * Driver side of a split virtqueue (virtio 1.2 section 2.7).
+ *
+ * The descriptor table and both rings live in DMA memory that the device can
+ * write at any time. Our bookkeeping (free list, chains in flight, tokens)
+ * lives only in this private struct, so a device that scribbles on the table
+ * or the rings cannot corrupt it: every used entry is copied out once and
+ * checked against the private state before anything is freed.
+ *
+ * Barriers (the device is the other side):
+ *   (V1) release-store of avail->idx after writing descriptors and ring
+ *        entries; pairs with the device's read barrier before it reads them.
+ *   (V2) full fence between the avail->idx store and reading used->flags /
+ *        notifying; pairs with the device's barrier between writing
+ *        used->flags and re-checking avail->idx.
+ *   (V3) acquire-load of used->idx before reading used entries and response
+ *        buffers; pairs with the device's write barrier before it bumps
+ *        used->idx.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <virtio/virtio_ring.h>
+
+/* Largest queue the driver uses (private arrays are sized by it). */
+#define VIRTQ_DRIVER_MAX_SIZE 256u
+
+/* One buffer of a chain: IO address, length, device-writable or not. */
+typedef struct virtq_buf {
+    uint64_t io_addr;
+    uint32_t len;
+    uint32_t device_writes;
+} virtq_buf_t;
+
+typedef struct virtq {
+    /* Shared with the device. */
+    virtq_desc_t *desc_shared;
+    virtq_avail_t *avail_shared;
+    virtq_used_t *used_shared;
+    uint64_t desc_io;
+    uint64_t avail_io;
+    uint64_t used_io;
+    /* Private. */
+    uint16_t size; /* power of two */
+    uint16_t num_free;
+    uint16_t free_head;
+    uint16_t avail_idx;                           /* next avail ring index (free-running) */
+    uint16_t published;                           /* avail_idx last made visible to the device */
+    uint16_t last_used;                           /* next used ring index to read (free-running) */
+    uint16_t next[VIRTQ_DRIVER_MAX_SIZE];         /* free list and chain links */
+    uint16_t chain_len[VIRTQ_DRIVER_MAX_SIZE];    /* > 0 only for the head of a chain in flight */
+    uint32_t token[VIRTQ_DRIVER_MAX_SIZE];        /* caller's cookie, per head in flight */
+    uint32_t writable_len[VIRTQ_DRIVER_MAX_SIZE]; /* device-writable bytes, per head in flight */
+} virtq_t;
+
+/* Bytes of DMA memory a queue of `size` entries needs (16-byte aligned start). */
+size_t virtq_mem_bytes(uint16_t size);
+
+/* Lays the queue out in zeroed `mem` at IO address `io`. size: power of two <= VIRTQ_DRIVER_MAX_SIZE. */
+bool virtq_init(virtq_t *q, uint16_t size, void *mem, uint64_t io);
+
+/* Free descriptors. */
+static inline uint16_t virtq_num_free(const virtq_t *q)
+{
+    return q->num_free;
+}
+
+/*
+ * Writes a chain of n buffers and queues its head in the avail ring (not yet
+ * visible: see virtq_publish). Returns false if fewer than n descriptors are
+ * free.
+ */
+bool virtq_add(virtq_t *q, const virtq_buf_t *bufs, uint16_t n, uint32_t token);
+
+/*
+ * Makes every chain added since the last call visible (V1). Returns true if
+ * the device must be notified (something was published and the device did
+ * not set VIRTQ_USED_F_NO_NOTIFY).
+ */
+bool virtq_publish(virtq_t *q);
+
+typedef enum virtq_used_result {
+    VIRTQ_USED_NONE,      /* nothing new */
+    VIRTQ_USED_OK,        /* *token and *len describe a completed chain, now freed */
+    VIRTQ_USED_BOGUS_ID,  /* an entry named no chain in flight; skipped (*bad_id says which) */
+    VIRTQ_USED_IDX_BROKEN /* used->idx claims more entries than the ring holds */
+} virtq_used_result_t;
+
+typedef struct virtq_completion {
+    uint32_t token;
+    uint32_t len;          /* bytes the device claims to have written */
+    uint32_t writable_len; /* bytes it was allowed to write */
+    uint32_t bad_id;       /* for VIRTQ_USED_BOGUS_ID */
+} virtq_completion_t;
+
+/* Takes the next used entry (V3), validating its id against the chains in flight. */
+virtq_used_result_t virtq_get_used(virtq_t *q, virtq_completion_t *out);
+
+/* Number of chains in flight. */
+uint16_t virtq_in_flight(const virtq_t *q);

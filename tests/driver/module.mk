@@ -1,0 +1,13 @@
+# virtio-gpu driver tests: the driver core and its MMIO transport against the
+# device model, in-process (tests/support/vgpu_harness.c).
+DRIVER_TEST_SRCS := tests/support/vgpu_harness.c tests/support/vh_log.c $(GPU_DRIVER_CORE_SRCS) $(VGPU_MODEL_SRCS)
+DRIVER_TEST_FLAGS := -I$(GPU_DRIVER_DIR) -I$(VGPU_MODEL_DIR) -Itests/support -Itests/driver
+
+$(eval $(call unit_test,driver-commands,tests/driver/test_driver_commands.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
+$(eval $(call unit_test,driver-errors,tests/driver/test_driver_errors.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
+$(eval $(call unit_test,driver-faults,tests/driver/test_driver_faults.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
+$(eval $(call unit_test,driver-init,tests/driver/test_driver_init.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
+$(eval $(call unit_test,driver-events,tests/driver/test_driver_events.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
+$(eval $(call unit_test,driver-flow,tests/driver/test_driver_flow.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
+# The split virtqueue alone: the test plays the device, no model.
+$(eval $(call unit_test,driver-virtq,tests/driver/test_virtq.c $(GPU_DRIVER_DIR)/virtq.c,-I$(GPU_DRIVER_DIR)))

@@ -1,0 +1,181 @@
+/*
+ * The split virtqueue on its own, with the test playing the device: index
+ * wrap-around at 2^16, chains freed once, and every kind of bogus used entry.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "virtq.h"
+
+#define QSIZE 8u
+#define IO    0x1000ull
+
+static _Alignas(16) uint8_t mem[4096];
+static virtq_t q;
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(mem, 0, sizeof(mem));
+    return virtq_init(&q, QSIZE, mem, IO) ? 0 : -1;
+}
+
+/* Device side: publish a used entry. */
+static void device_use(uint32_t id, uint32_t len)
+{
+    virtq_used_t *u = q.used_shared;
+    u->ring[u->idx % QSIZE] = (virtq_used_elem_t){.id = id, .len = len};
+    __atomic_store_n(&u->idx, (uint16_t)(u->idx + 1), __ATOMIC_RELEASE);
+}
+
+/* Device side: the head at avail position `pos`. */
+static uint16_t avail_head(uint16_t pos)
+{
+    return q.avail_shared->ring[pos % QSIZE];
+}
+
+static bool add_pair(uint32_t token)
+{
+    virtq_buf_t bufs[2] = {{.io_addr = 0x9000, .len = 24}, {.io_addr = 0xa000, .len = 512, .device_writes = 1}};
+    return virtq_add(&q, bufs, 2, token);
+}
+
+static void test_layout(void **state)
+{
+    (void)state;
+    assert_int_equal(q.desc_io, IO);
+    assert_int_equal(q.avail_io, IO + 16 * QSIZE);
+    assert_int_equal(q.used_io % 4, 0);
+    assert_true(q.used_io >= q.avail_io + 4 + 2 * QSIZE + 2);
+    assert_true(virtq_mem_bytes(QSIZE) >= (q.used_io - IO) + 4 + 8 * QSIZE + 2);
+    virtq_t bad;
+    assert_false(virtq_init(&bad, 6, mem, IO));         /* not a power of two */
+    assert_false(virtq_init(&bad, 512, mem, IO));       /* above the driver's maximum */
+    assert_false(virtq_init(&bad, QSIZE, mem, IO + 8)); /* misaligned */
+}
+
+static void test_chain_shape(void **state)
+{
+    (void)state;
+    assert_true(add_pair(7));
+    assert_true(virtq_publish(&q));
+    assert_int_equal(q.avail_shared->idx, 1);
+    uint16_t head = avail_head(0);
+    virtq_desc_t *d = &q.desc_shared[head];
+    assert_int_equal(d->flags, VIRTQ_DESC_F_NEXT);
+    assert_int_equal(d->len, 24);
+    virtq_desc_t *r = &q.desc_shared[d->next];
+    assert_int_equal(r->flags, VIRTQ_DESC_F_WRITE);
+    assert_int_equal(r->len, 512);
+    assert_false(virtq_publish(&q)); /* nothing new: no notify */
+}
+
+static void test_exhaustion_and_reuse(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < QSIZE / 2; i++) {
+        assert_true(add_pair(i));
+    }
+    assert_false(add_pair(99));
+    assert_int_equal(virtq_num_free(&q), 0);
+    virtq_publish(&q);
+    device_use(avail_head(2), 24);
+    virtq_completion_t c;
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_OK);
+    assert_int_equal(c.token, 2);
+    assert_int_equal(c.writable_len, 512);
+    assert_int_equal(virtq_num_free(&q), 2);
+    assert_true(add_pair(100));
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_NONE);
+}
+
+/* Free-running 16-bit indices across 2^16: start both rings just below the wrap. */
+static void test_index_wrap(void **state)
+{
+    (void)state;
+    q.avail_idx = q.published = q.last_used = 65530;
+    q.avail_shared->idx = 65530;
+    q.used_shared->idx = 65530;
+    uint16_t pos = 65530;
+    for (uint32_t i = 0; i < 40; i++) {
+        assert_true(add_pair(i));
+        virtq_publish(&q);
+        device_use(avail_head(pos++), 24);
+        virtq_completion_t c;
+        assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_OK);
+        assert_int_equal(c.token, i);
+    }
+    assert_int_equal(q.avail_shared->idx, (uint16_t)(65530 + 40));
+    assert_int_equal(virtq_num_free(&q), QSIZE);
+}
+
+static void test_bogus_entries(void **state)
+{
+    (void)state;
+    assert_true(add_pair(1));
+    assert_true(add_pair(2));
+    virtq_publish(&q);
+    uint16_t a = avail_head(0);
+    virtq_completion_t c;
+    device_use(QSIZE, 24); /* out of range */
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+    assert_int_equal(c.bad_id, QSIZE);
+    device_use(0xffffffffu, 24);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+    device_use(q.desc_shared[a].next, 24); /* a response descriptor, not a head */
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+    device_use(a, 24);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_OK);
+    device_use(a, 24); /* the same chain again: not freed twice */
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+    assert_int_equal(virtq_num_free(&q), QSIZE - 2);
+    assert_int_equal(virtq_in_flight(&q), 1);
+    /* used->idx more than a ring ahead */
+    q.used_shared->idx = (uint16_t)(q.last_used + QSIZE + 1);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_IDX_BROKEN);
+}
+
+/* A device that scribbles on the descriptor table cannot corrupt the free list. */
+static void test_table_scribble(void **state)
+{
+    (void)state;
+    assert_true(add_pair(1));
+    virtq_publish(&q);
+    uint16_t a = avail_head(0);
+    memset(q.desc_shared, 0xff, 16 * QSIZE);
+    device_use(a, 24);
+    virtq_completion_t c;
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_OK);
+    assert_int_equal(virtq_num_free(&q), QSIZE);
+    for (uint32_t i = 0; i < QSIZE / 2; i++) {
+        assert_true(add_pair(i));
+    }
+    assert_int_equal(virtq_num_free(&q), 0);
+}
+
+static void test_no_notify_flag(void **state)
+{
+    (void)state;
+    q.used_shared->flags = VIRTQ_USED_F_NO_NOTIFY;
+    assert_true(add_pair(1));
+    assert_false(virtq_publish(&q));
+    assert_int_equal(q.avail_shared->idx, 1); /* published all the same */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+            cmocka_unit_test_setup(test_layout, setup),
+            cmocka_unit_test_setup(test_chain_shape, setup),
+            cmocka_unit_test_setup(test_exhaustion_and_reuse, setup),
+            cmocka_unit_test_setup(test_index_wrap, setup),
+            cmocka_unit_test_setup(test_bogus_entries, setup),
+            cmocka_unit_test_setup(test_table_scribble, setup),
+            cmocka_unit_test_setup(test_no_notify_flag, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,307 @@
+/*
+ * In-process harness: driver core + virtio-mmio transport + device model.
+ */
+#include "vgpu_harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <virtio/virtio_mmio.h>
+
+/* --- memory --- */
+
+static bool in_range(uint64_t io, uint64_t len, uint64_t base, uint64_t size)
+{
+    return io >= base && io - base <= size && len <= size - (io - base);
+}
+
+static void *translate(void *ctx, uint64_t io, uint64_t len)
+{
+    vgpu_harness_t *h = ctx;
+    if (in_range(io, len, VH_DMA_IO, h->opt.dma_size)) {
+        return h->dma + (io - VH_DMA_IO);
+    }
+    if (in_range(io, len, VH_DATA_IO, h->opt.data_size)) {
+        return h->data + (io - VH_DATA_IO);
+    }
+    return NULL;
+}
+
+void *vh_data(vgpu_harness_t *h, uint64_t io, uint64_t len)
+{
+    return in_range(io, len, VH_DATA_IO, h->opt.data_size) ? h->data + (io - VH_DATA_IO) : NULL;
+}
+
+/* --- register bus --- */
+
+static uint32_t bus_read32(void *ctx, uint32_t offset)
+{
+    vgpu_harness_t *h = ctx;
+    uint32_t value = vgpu_model_mmio_read(h->model, offset);
+    return h->opt.read_filter != NULL ? h->opt.read_filter(h->opt.filter_ctx, offset, value) : value;
+}
+
+static void bus_write32(void *ctx, uint32_t offset, uint32_t value)
+{
+    vgpu_harness_t *h = ctx;
+    h->mmio_writes++;
+    h->queue_notifies += offset == VIRTIO_MMIO_QUEUE_NOTIFY;
+    vgpu_model_mmio_write(h->model, offset, value);
+}
+
+/* --- life cycle --- */
+
+void vh_options_default(vh_options_t *opt)
+{
+    memset(opt, 0, sizeof(*opt));
+    vgpu_model_config_default(&opt->model);
+    opt->req_capacity = 1024;
+    opt->resp_capacity = 1024;
+    opt->dma_size = 1u << 20;
+    opt->data_size = 16u << 20;
+}
+
+static void *zalloc(size_t size)
+{
+    void *p = aligned_alloc(4096, (size + 4095) & ~(size_t)4095);
+    if (p != NULL) {
+        memset(p, 0, size);
+    }
+    return p;
+}
+
+static bool alloc_regions(vgpu_harness_t *h)
+{
+    h->dma = zalloc(h->opt.dma_size);
+    h->data = zalloc(h->opt.data_size);
+    h->req_region = zalloc(GPU_QUEUE_REGION_SIZE(h->opt.req_capacity, sizeof(gpu_req_t)));
+    h->resp_region = zalloc(GPU_QUEUE_REGION_SIZE(h->opt.resp_capacity, sizeof(gpu_resp_t)));
+    h->info = zalloc(sizeof(gpu_info_region_t));
+    h->drv = zalloc(sizeof(gpu_driver_t));
+    return h->dma && h->data && h->req_region && h->resp_region && h->info && h->drv;
+}
+
+static void start_driver(vgpu_harness_t *h)
+{
+    virtio_mmio_bus_t bus = {.read32 = bus_read32, .write32 = bus_write32, .ctx = h};
+    bool probed = virtio_mmio_probe(&h->mmio, &bus, VIRTIO_ID_GPU);
+    gpu_driver_config_t cfg = {
+            .transport = probed ? &h->mmio.transport : NULL,
+            .req_queue = h->req_region,
+            .req_capacity = h->opt.req_capacity,
+            .resp_queue = h->resp_region,
+            .resp_capacity = h->opt.resp_capacity,
+            .info = h->info,
+            .dma_vaddr = h->dma,
+            .dma_io = VH_DMA_IO,
+            .dma_size = h->opt.dma_size,
+            .queue_size = h->opt.queue_size,
+    };
+    h->init_result = gpu_driver_init(h->drv, &cfg);
+}
+
+vgpu_harness_t *vh_create(const vh_options_t *opt)
+{
+    vgpu_harness_t *h = calloc(1, sizeof(*h));
+    if (h == NULL) {
+        return NULL;
+    }
+    h->opt = *opt;
+    h->auto_irq = 1;
+    if (!alloc_regions(h)) {
+        vh_destroy(h);
+        return NULL;
+    }
+    h->opt.model.translate = translate;
+    h->opt.model.translate_ctx = h;
+    h->model = vgpu_model_create(&h->opt.model);
+    if (h->model == NULL || !gpu_queue_init(&h->req_q, h->req_region, h->opt.req_capacity, true) ||
+        !gpu_queue_init(&h->resp_q, h->resp_region, h->opt.resp_capacity, false)) {
+        vh_destroy(h);
+        return NULL;
+    }
+    start_driver(h);
+    return h;
+}
+
+void vh_destroy(vgpu_harness_t *h)
+{
+    if (h == NULL) {
+        return;
+    }
+    if (h->model != NULL) {
+        vgpu_model_destroy(h->model);
+    }
+    free(h->dma);
+    free(h->data);
+    free(h->req_region);
+    free(h->resp_region);
+    free(h->info);
+    free(h->drv);
+    free(h);
+}
+
+/* --- running --- */
+
+static void collect_signal(vgpu_harness_t *h)
+{
+    if (gpu_driver_take_signal(h->drv)) {
+        h->signals++;
+        if (h->opt.on_signal != NULL) {
+            h->opt.on_signal(h->opt.signal_ctx);
+        }
+    }
+}
+
+void vh_run(vgpu_harness_t *h)
+{
+    for (int round = 0; round < 100000; round++) {
+        bool moved = false;
+        if (vgpu_model_notified(h->model) != 0) {
+            vgpu_model_process(h->model);
+            moved = true;
+        }
+        if (h->auto_irq && h->init_result != GPU_DRIVER_INIT_BAD_CONFIG && vgpu_model_irq_level(h->model)) {
+            gpu_driver_handle_irq(h->drv);
+            collect_signal(h);
+            moved = true;
+        }
+        if (!moved) {
+            return;
+        }
+    }
+}
+
+bool vh_push(vgpu_harness_t *h, const gpu_req_t *req)
+{
+    return gpu_req_enqueue(&h->req_q, req);
+}
+
+void vh_kick(vgpu_harness_t *h)
+{
+    gpu_driver_handle_requests(h->drv);
+    collect_signal(h);
+    vh_run(h);
+}
+
+bool vh_pop(vgpu_harness_t *h, gpu_resp_t *resp)
+{
+    return gpu_resp_dequeue(&h->resp_q, resp);
+}
+
+uint32_t vh_pending(vgpu_harness_t *h)
+{
+    return gpu_queue_length(&h->resp_q);
+}
+
+uint32_t vh_call(vgpu_harness_t *h, const gpu_req_t *req)
+{
+    if (!vh_push(h, req)) {
+        return VH_NO_RESPONSE;
+    }
+    vh_kick(h);
+    gpu_resp_t resp;
+    uint32_t status = VH_NO_RESPONSE;
+    while (vh_pop(h, &resp)) {
+        if (resp.id == req->id && resp.code == req->code) {
+            status = resp.status;
+        }
+    }
+    return status;
+}
+
+/* --- request builders --- */
+
+gpu_rect_t vh_rect(uint32_t x, uint32_t y, uint32_t w, uint32_t hgt)
+{
+    gpu_rect_t r = {.x = x, .y = y, .width = w, .height = hgt};
+    return r;
+}
+
+static gpu_req_t req_base(uint32_t code, uint32_t id)
+{
+    gpu_req_t r;
+    memset(&r, 0, sizeof(r));
+    r.code = code;
+    r.id = id;
+    return r;
+}
+
+gpu_req_t vh_req_display_info(uint32_t id)
+{
+    return req_base(GPU_REQ_GET_DISPLAY_INFO, id);
+}
+
+gpu_req_t vh_req_create_2d(uint32_t id, uint32_t rid, uint32_t format, uint32_t w, uint32_t hgt)
+{
+    gpu_req_t r = req_base(GPU_REQ_RESOURCE_CREATE_2D, id);
+    r.create_2d = (gpu_req_create_2d_t){.resource_id = rid, .format = format, .width = w, .height = hgt};
+    return r;
+}
+
+gpu_req_t vh_req_create_blob(uint32_t id, uint32_t rid, uint64_t io, uint64_t size)
+{
+    gpu_req_t r = req_base(GPU_REQ_RESOURCE_CREATE_BLOB, id);
+    r.create_blob = (gpu_req_create_blob_t){.resource_id = rid, .mem_addr = io, .size = size};
+    return r;
+}
+
+gpu_req_t vh_req_unref(uint32_t id, uint32_t rid)
+{
+    gpu_req_t r = req_base(GPU_REQ_RESOURCE_UNREF, id);
+    r.unref.resource_id = rid;
+    return r;
+}
+
+gpu_req_t vh_req_attach(uint32_t id, uint32_t rid, uint64_t io, uint64_t size)
+{
+    gpu_req_t r = req_base(GPU_REQ_RESOURCE_ATTACH_BACKING, id);
+    r.attach_backing = (gpu_req_attach_backing_t){.resource_id = rid, .mem_addr = io, .size = size};
+    return r;
+}
+
+gpu_req_t vh_req_detach(uint32_t id, uint32_t rid)
+{
+    gpu_req_t r = req_base(GPU_REQ_RESOURCE_DETACH_BACKING, id);
+    r.detach_backing.resource_id = rid;
+    return r;
+}
+
+gpu_req_t vh_req_set_scanout(uint32_t id, uint32_t scanout, uint32_t rid, gpu_rect_t rect)
+{
+    gpu_req_t r = req_base(GPU_REQ_SET_SCANOUT, id);
+    r.set_scanout = (gpu_req_set_scanout_t){.scanout_id = scanout, .resource_id = rid, .rect = rect};
+    return r;
+}
+
+gpu_req_t vh_req_set_scanout_blob(uint32_t id, uint32_t scanout, uint32_t rid, gpu_rect_t rect, uint32_t format,
+                                  uint32_t w, uint32_t hgt, uint32_t stride, uint32_t offset)
+{
+    gpu_req_t r = req_base(GPU_REQ_SET_SCANOUT_BLOB, id);
+    r.set_scanout_blob = (gpu_req_set_scanout_blob_t){
+            .scanout_id = scanout,
+            .resource_id = rid,
+            .rect = rect,
+            .format = format,
+            .width = w,
+            .height = hgt,
+            .stride = stride,
+            .offset = offset,
+    };
+    return r;
+}
+
+gpu_req_t vh_req_transfer(uint32_t id, uint32_t rid, gpu_rect_t rect, uint64_t offset)
+{
+    gpu_req_t r = req_base(GPU_REQ_TRANSFER_TO_2D, id);
+    r.transfer_to_2d = (gpu_req_transfer_to_2d_t){.resource_id = rid, .rect = rect, .offset = offset};
+    return r;
+}
+
+gpu_req_t vh_req_flush(uint32_t id, uint32_t rid, gpu_rect_t rect)
+{
+    gpu_req_t r = req_base(GPU_REQ_RESOURCE_FLUSH, id);
+    r.flush = (gpu_req_flush_t){.resource_id = rid, .rect = rect};
+    return r;
+}
