@@ -1,0 +1,175 @@
+#!/bin/sh
+# Boot a qemu-platform image in qemu-system-aarch64 and follow it.
+#
+#   tests/qemu/qemu-run.sh [options] IMAGE.elf [STEP...]
+#
+# Headless (the default): QEMU runs in the background with its console in
+# DIR/console.log and QMP on DIR/qmp.sock; the STEPs run in order:
+#
+#   wait:ERE           wait for a console line matching the extended regex ERE,
+#                      after the line the previous wait matched
+#   dump:FILE          QMP screendump of the GPU's head 0 as PNG into FILE
+#   dump:FILE@HEAD     ... of head HEAD (needs a GPU with max_outputs > HEAD)
+#   sleep:SECONDS      pause (prefer wait: steps)
+#
+# then QEMU is stopped. Exit 0 when every step succeeded; otherwise exit 1
+# with "qemu-run: FAIL: ..." and the console's last lines. A console line
+# matching the failure pattern fails the run at once.
+#
+# Options:
+#   -d DIR        work directory (default: a new one under ${TMPDIR:-/tmp})
+#   -t SECONDS    time limit for the whole run (default 60)
+#   -g OPTS       add a virtio-gpu-device (modern interface), id "gpu", with
+#                 ",OPTS" appended when OPTS is not empty (e.g. max_outputs=2)
+#   -f ERE        failure pattern (default: 'qemu\|FATAL|\|ERROR:')
+#   -q QMP        the qmp tool (default: build/tests/qemu/qmp or $QMP)
+#   -a ARGS       extra QEMU arguments (word-split)
+#   -i            interactive: QEMU in the foreground with the console on
+#                 stdio (Ctrl-a x quits); a window when $DISPLAY is set.
+#                 Steps are not allowed.
+#
+# Environment: QEMU (default qemu-system-aarch64).
+set -u
+
+dir=""
+limit=60
+gpu=""
+with_gpu=0
+fail_re='qemu\|FATAL|\|ERROR:'
+qmp=${QMP:-build/tests/qemu/qmp}
+extra=""
+interactive=0
+qemu=${QEMU:-qemu-system-aarch64}
+
+usage() {
+    sed -n '2,/^set -u/p' "$0" | sed -e 's/^# \{0,1\}//' -e '/^set -u/d' >&2
+    exit 2
+}
+
+while getopts d:t:g:f:q:a:ih opt; do
+    case $opt in
+    d) dir=$OPTARG ;;
+    t) limit=$OPTARG ;;
+    g) with_gpu=1; gpu=$OPTARG ;;
+    f) fail_re=$OPTARG ;;
+    q) qmp=$OPTARG ;;
+    a) extra=$OPTARG ;;
+    i) interactive=1 ;;
+    *) usage ;;
+    esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || usage
+image=$1
+shift
+[ -f "$image" ] || { echo "qemu-run: FAIL: no image $image"; exit 1; }
+
+gpu_args=""
+if [ "$with_gpu" -eq 1 ]; then
+    gpu_args="-global virtio-mmio.force-legacy=false -device virtio-gpu-device,id=gpu${gpu:+,$gpu}"
+fi
+base_args="-machine virt -cpu cortex-a53 -m 2G -smp 1 -no-reboot -kernel $image"
+
+if [ "$interactive" -eq 1 ]; then
+    [ $# -eq 0 ] || usage
+    display="-nographic"
+    [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && display="-serial mon:stdio"
+    echo "qemu-run: $qemu $base_args $gpu_args $display $extra"
+    # shellcheck disable=SC2086
+    exec $qemu $base_args $gpu_args $display $extra
+fi
+
+if [ -z "$dir" ]; then
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/qemu-run.XXXXXX")
+fi
+mkdir -p "$dir"
+log=$dir/console.log
+sock=$dir/qmp.sock
+rm -f "$log" "$sock"
+: >"$log"
+
+start=$(date +%s)
+# shellcheck disable=SC2086
+$qemu $base_args $gpu_args -display none -monitor none -serial "file:$log" \
+    -qmp "unix:$sock,server=on,wait=off" $extra >"$dir/qemu.out" 2>&1 &
+qemu_pid=$!
+
+stop_qemu() {
+    if kill -0 "$qemu_pid" 2>/dev/null; then
+        kill "$qemu_pid" 2>/dev/null
+        wait "$qemu_pid" 2>/dev/null
+    fi
+}
+trap stop_qemu EXIT INT TERM
+
+fail() {
+    echo "qemu-run: FAIL: $*"
+    echo "qemu-run: console ($log), last lines:"
+    tail -n 20 "$log" | tr -d '\r' | sed 's/^/    | /'
+    if [ -s "$dir/qemu.out" ]; then
+        echo "qemu-run: QEMU said:"
+        sed 's/^/    | /' "$dir/qemu.out"
+    fi
+    exit 1
+}
+
+elapsed() {
+    echo $(($(date +%s) - start))
+}
+
+check_console() {
+    if tr -d '\r' <"$log" | grep -q -E -- "$fail_re"; then
+        fail "console matches the failure pattern '$fail_re': $(tr -d '\r' <"$log" | grep -E -m1 -- "$fail_re")"
+    fi
+}
+
+check_health() {
+    check_console
+    kill -0 "$qemu_pid" 2>/dev/null || fail "QEMU exited after $(elapsed)s"
+    [ "$(elapsed)" -lt "$limit" ] || fail "time limit of ${limit}s reached $1"
+}
+
+seen=0
+wait_for() {
+    while :; do
+        # Whether QEMU is still running, noted before reading the console, so
+        # that the last lines of a machine that powered off are still seen.
+        alive=1
+        kill -0 "$qemu_pid" 2>/dev/null || alive=0
+        n=$(tail -n "+$((seen + 1))" "$log" | tr -d '\r' | grep -n -E -m1 -- "$1" | cut -d: -f1)
+        if [ -n "$n" ]; then
+            seen=$((seen + n))
+            echo "qemu-run: $(elapsed)s: $(sed -n "${seen}p" "$log" | tr -d '\r')"
+            return 0
+        fi
+        [ "$alive" -eq 1 ] || fail "QEMU exited after $(elapsed)s, waiting for '$1'"
+        check_health "waiting for '$1'"
+        sleep 0.1
+    done
+}
+
+dump() {
+    file=${1%@*}
+    head=0
+    case $1 in *@*) head=${1##*@} ;; esac
+    [ "$with_gpu" -eq 1 ] || fail "dump:$1 needs a GPU (-g)"
+    case $file in /*) ;; *) file=$(pwd)/$file ;; esac
+    rm -f "$file"
+    reply=$("$qmp" "$sock" "{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"$file\",\"format\":\"png\",\"device\":\"gpu\",\"head\":$head}}" 10) ||
+        fail "screendump of head $head into $file: $reply"
+    [ -s "$file" ] || fail "screendump wrote no $file"
+    echo "qemu-run: $(elapsed)s: screendump head $head -> $file"
+}
+
+for step in "$@"; do
+    case $step in
+    wait:*) wait_for "${step#wait:}" ;;
+    dump:*) dump "${step#dump:}" ;;
+    sleep:*) sleep "${step#sleep:}"; check_health "after $step" ;;
+    *) fail "unknown step '$step'" ;;
+    esac
+done
+# QEMU may have powered off after the last expected line; that is not a failure.
+check_console
+echo "qemu-run: PASS after $(elapsed)s ($# steps); console in $log"
+exit 0
