@@ -55,7 +55,7 @@ fuzz: deps $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
 	    name=$$(basename $$f); mkdir -p $(BUILD)/corpus/$$name; \
 	    echo "fuzz: $$name for $(FUZZ_LONG)s"; \
-	    $$f -max_total_time=$(FUZZ_LONG) -print_final_stats=1 $(BUILD)/corpus/$$name $$(ls -d fuzz/corpus/$$name 2>/dev/null) || exit 1; \
+	    $$f -artifact_prefix=$$f- -max_total_time=$(FUZZ_LONG) -print_final_stats=1 $(BUILD)/corpus/$$name $$(ls -d fuzz/corpus/$$name 2>/dev/null) || exit 1; \
 	done
 
 clean:

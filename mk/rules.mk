@@ -38,5 +38,5 @@ $(BUILD)/fuzz/$(1): $(2) $(ALL_HEADERS)
 	@mkdir -p $$(@D) $(BUILD)/corpus/$(1)
 	$$(CLANG) $$(FUZZ_CFLAGS) $(3) -o $$@ $(2) -lm
 FUZZ_BINS += $(BUILD)/fuzz/$(1)
-$(call add_check,fuzz-$(1),$(BUILD)/fuzz/$(1),mkdir -p $(BUILD)/corpus/$(1) && $(BUILD)/fuzz/$(1) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/corpus/$(1) $(wildcard fuzz/corpus/$(1)))
+$(call add_check,fuzz-$(1),$(BUILD)/fuzz/$(1),mkdir -p $(BUILD)/corpus/$(1) && $(BUILD)/fuzz/$(1) -artifact_prefix=$(BUILD)/fuzz/$(1)- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/corpus/$(1) $(wildcard fuzz/corpus/$(1)))
 endef
