@@ -1,0 +1,243 @@
+/*
+ * GPU virtualiser core: multiplexes one GPU driver connection among several
+ * untrusted clients (README.md in this directory describes the policy).
+ *
+ * The core is pure: it takes explicit state (gpu_virt_t) and configuration
+ * (gpu_virt_config_t), includes no platform header, and never notifies
+ * anybody itself. Every entry point fills a gpu_virt_notify_t that says which
+ * peers the caller must signal; the glue (virt.c) turns it into deferred
+ * notifications, a host test simply looks at it.
+ *
+ * All storage is static, sized by the compile-time maxima below; a build may
+ * lower them (e.g. -DGPU_VIRT_MAX_CLIENTS=4) to shrink the state.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sddf/gpu/protocol.h>
+#include <sddf/gpu/queue.h>
+
+#define GPU_VIRT_CONFIG_MAGIC       0x56555047u /* "GPUV" in memory order */
+#define GPU_VIRT_CONFIG_VERSION     1u
+#define GPU_VIRT_CONFIG_MAX_CLIENTS 16u         /* client slots in the configuration ABI */
+#define GPU_VIRT_NO_CHANNEL         0xffffffffu /* a channel field that is not connected */
+/* data_io_base value meaning "the glue takes it from setvar symbol gpu_virt_data_paddr<i>" */
+#define GPU_VIRT_IO_BASE_SETVAR UINT64_MAX
+
+#ifndef GPU_VIRT_MAX_CLIENTS
+#define GPU_VIRT_MAX_CLIENTS GPU_VIRT_CONFIG_MAX_CLIENTS
+#endif
+#ifndef GPU_VIRT_MAX_RESOURCES_PER_CLIENT
+#define GPU_VIRT_MAX_RESOURCES_PER_CLIENT 256u
+#endif
+#ifndef GPU_VIRT_MAX_DEVICE_RESOURCES
+#define GPU_VIRT_MAX_DEVICE_RESOURCES 1024u
+#endif
+#ifndef GPU_VIRT_MAX_INFLIGHT
+#define GPU_VIRT_MAX_INFLIGHT 64u /* driver requests outstanding at once; a power of two */
+#endif
+
+#define GPU_VIRT_BATCH           4u /* requests one client forwards before the next gets a turn */
+#define GPU_VIRT_DISPLAY_RETRIES 8u /* immediate re-queries of display info after a driver error */
+
+_Static_assert(GPU_VIRT_MAX_CLIENTS >= 1 && GPU_VIRT_MAX_CLIENTS <= GPU_VIRT_CONFIG_MAX_CLIENTS, "client maximum");
+_Static_assert(GPU_VIRT_MAX_RESOURCES_PER_CLIENT >= 1, "resource maximum");
+_Static_assert(GPU_VIRT_MAX_DEVICE_RESOURCES >= 1 && GPU_VIRT_MAX_DEVICE_RESOURCES < 0x7fffffffu, "device ids");
+_Static_assert((GPU_VIRT_MAX_INFLIGHT & (GPU_VIRT_MAX_INFLIGHT - 1)) == 0, "in-flight table is a power of two");
+_Static_assert(GPU_MAX_SCANOUTS <= 16, "scanout masks are 16 bits");
+
+/*
+ * Configuration (read-only, written by the system build). Region fields are
+ * virtual addresses in the virtualiser's address space.
+ */
+
+/* One connection's shared regions: request queue, response queue, info region. */
+typedef struct gpu_virt_conn_config {
+    uint64_t req_queue;  /* gpu_queue region of gpu_req_t */
+    uint64_t resp_queue; /* gpu_queue region of gpu_resp_t */
+    uint64_t info;       /* gpu_info_region_t */
+    uint32_t req_capacity;
+    uint32_t resp_capacity;
+    uint32_t channel; /* glue only: the notification channel to the peer */
+    uint32_t _pad;
+} gpu_virt_conn_config_t;
+
+/* One client: its connection, its memory and its share of the device. */
+typedef struct gpu_virt_client_config {
+    gpu_virt_conn_config_t conn;
+    uint64_t data_size;       /* bytes of the client's data region */
+    uint64_t data_io_base;    /* IO address of offset 0 of the data region, or GPU_VIRT_IO_BASE_SETVAR */
+    uint32_t max_resources;   /* resource ids 1..max_resources; <= GPU_VIRT_MAX_RESOURCES_PER_CLIENT */
+    uint32_t release_channel; /* glue only: notified here to release the client, GPU_VIRT_NO_CHANNEL if none */
+    uint32_t num_scanouts;    /* entries of scanouts[] in use */
+    uint32_t _pad;
+    uint8_t scanouts[GPU_MAX_SCANOUTS]; /* virtual scanout i -> device scanout */
+} gpu_virt_client_config_t;
+
+typedef struct gpu_virt_config {
+    uint32_t magic;   /* GPU_VIRT_CONFIG_MAGIC */
+    uint32_t version; /* GPU_VIRT_CONFIG_VERSION */
+    uint32_t num_clients;
+    uint32_t _pad;
+    gpu_virt_conn_config_t driver; /* mem_addr on this connection is an IO address */
+    gpu_virt_client_config_t clients[GPU_VIRT_CONFIG_MAX_CLIENTS];
+} gpu_virt_config_t;
+
+_Static_assert(sizeof(gpu_virt_conn_config_t) == 40, "conn config size");
+_Static_assert(sizeof(gpu_virt_client_config_t) == 88, "client config size");
+_Static_assert(offsetof(gpu_virt_config_t, clients) == 56, "config clients offset");
+
+/* Whom the caller must signal after an entry point returns. */
+typedef struct gpu_virt_notify {
+    uint32_t clients;  /* bit i: client i (responses, freed request slots or a display event) */
+    uint32_t released; /* bit i: the release of client i finished */
+    bool driver;       /* new driver requests, or freed driver response slots */
+} gpu_virt_notify_t;
+
+/* Result of gpu_virt_init(). */
+#define GPU_VIRT_OK            0
+#define GPU_VIRT_ERR_MAGIC     (-1)
+#define GPU_VIRT_ERR_VERSION   (-2)
+#define GPU_VIRT_ERR_CLIENTS   (-3)
+#define GPU_VIRT_ERR_QUEUE     (-4)
+#define GPU_VIRT_ERR_RESOURCES (-5)
+#define GPU_VIRT_ERR_SCANOUTS  (-6)
+#define GPU_VIRT_ERR_DATA      (-7)
+
+/* Values of the state fields below. */
+#define GPU_VIRT_RES_FREE       0u
+#define GPU_VIRT_RES_LIVE       1u
+#define GPU_VIRT_KIND_2D        1u
+#define GPU_VIRT_KIND_BLOB      2u
+#define GPU_VIRT_ORIGIN_FREE    0u /* in-flight slot unused */
+#define GPU_VIRT_ORIGIN_CLIENT  1u /* a client's request, answered to it on completion */
+#define GPU_VIRT_ORIGIN_DISPLAY 2u /* the virtualiser's own GET_DISPLAY_INFO */
+#define GPU_VIRT_ORIGIN_RELEASE 3u /* part of a client release */
+#define GPU_VIRT_RELEASE_NONE   0u
+#define GPU_VIRT_RELEASE_DRAIN  1u /* waiting for the client's requests at the driver */
+#define GPU_VIRT_RELEASE_SCAN   2u /* disabling its scanouts */
+#define GPU_VIRT_RELEASE_RES    3u /* unreffing its resources */
+#define GPU_VIRT_RELEASE_WAIT   4u /* waiting for those requests */
+#define GPU_VIRT_NO_OWNER       0xffu
+
+/*
+ * State. Opaque to callers: tests may read it (the fuzz harness uses
+ * gpu_virt_driver_request_client()), nothing else may write it.
+ */
+
+typedef struct gpu_virt_resource {
+    uint8_t state;         /* GPU_VIRT_RES_FREE / _LIVE */
+    uint8_t kind;          /* GPU_VIRT_KIND_2D / _BLOB */
+    uint8_t busy;          /* a create, unref, attach or detach of it is at the driver */
+    uint8_t has_backing;   /* memory attached (blobs: from create until detach) */
+    uint16_t scanout_refs; /* SET_SCANOUT(_BLOB) naming it at the driver */
+    uint16_t scanout_mask; /* bit s: device scanout s shows it */
+    uint32_t device_id;    /* its id on the driver connection */
+    uint32_t width;        /* 2D only */
+    uint32_t height;       /* 2D only */
+    uint32_t _pad;
+    uint64_t backing_off;  /* client offset of the attached memory */
+    uint64_t backing_size; /* bytes of the attached memory */
+    uint64_t blob_size;    /* blob only: its size, fixed at create */
+} gpu_virt_resource_t;
+
+/* A request the driver has not answered yet. */
+typedef struct gpu_virt_inflight {
+    uint32_t driver_id; /* the id on the driver connection */
+    uint8_t origin;     /* GPU_VIRT_ORIGIN_* */
+    uint8_t client;     /* client index, for client and release requests */
+    uint8_t scanout;    /* device scanout of a set-scanout */
+    uint8_t _pad;
+    uint32_t epoch;     /* the client's epoch when it was taken (stale after a release) */
+    uint32_t next_free; /* free-list link */
+    gpu_req_t req;      /* the client's request as validated (client ids and offsets) */
+} gpu_virt_inflight_t;
+
+/* A device scanout: who owns it and what it shows. */
+typedef struct gpu_virt_scanout {
+    uint8_t owner; /* client index, GPU_VIRT_NO_OWNER if none */
+    uint8_t busy;  /* a set-scanout of it is at the driver */
+    uint16_t _pad;
+    uint32_t resource_id; /* owner's resource id it shows, 0 if disabled */
+} gpu_virt_scanout_t;
+
+typedef struct gpu_virt_client {
+    gpu_queue_t req;  /* consumer */
+    gpu_queue_t resp; /* producer */
+    gpu_info_region_t *info;
+    const gpu_virt_client_config_t *cfg;
+    uint32_t owed;             /* requests taken and not yet answered */
+    uint32_t inflight;         /* of those, at the driver */
+    uint32_t epoch;            /* bumped by a release: older answers are dropped */
+    uint8_t initialised;       /* a GET_DISPLAY_INFO succeeded since start or release */
+    uint8_t has_held;          /* `held` was taken and waits for something */
+    uint8_t req_armed;         /* asked for a signal on its next request; cleared when it notifies */
+    uint8_t resp_armed;        /* asked for a signal when it frees response slots; cleared likewise */
+    uint8_t resp_published;    /* responses written in this event */
+    uint8_t req_released;      /* request slots freed in this event */
+    uint8_t release_phase;     /* GPU_VIRT_RELEASE_* */
+    uint8_t index;             /* its position in gpu_virt_t.clients */
+    uint32_t release_cursor;   /* next scanout or resource id to release */
+    uint32_t release_inflight; /* release requests at the driver */
+    gpu_req_t held;            /* private copy of the request being handled */
+    gpu_display_info_t view;   /* display info as this client sees it */
+    gpu_virt_resource_t res[GPU_VIRT_MAX_RESOURCES_PER_CLIENT]; /* index = resource id - 1 */
+} gpu_virt_client_t;
+
+typedef struct gpu_virt {
+    const gpu_virt_config_t *cfg;
+    uint32_t num_clients;
+    uint32_t next_client; /* round-robin start */
+    gpu_queue_t drv_req;  /* producer */
+    gpu_queue_t drv_resp; /* consumer */
+    gpu_info_region_t *drv_info;
+    uint8_t drv_req_published;
+    uint8_t drv_resp_released;
+    uint8_t display_valid;    /* `display` holds the device's display info */
+    uint8_t display_failed;   /* re-queries exhausted while not valid */
+    uint8_t display_wanted;   /* a query must be sent */
+    uint8_t display_inflight; /* a query is at the driver */
+    uint8_t display_retries;  /* retries left after errors */
+    uint8_t _pad;
+    uint32_t dirty;             /* bit i: client i's queues moved in this call (see notify_collect) */
+    uint32_t pending_events;    /* bit i: display event raised for client i in this call */
+    uint32_t pending_released;  /* bit i: release of client i finished in this call */
+    gpu_display_info_t display; /* the device's display info (cache) */
+    uint32_t inflight_free;     /* head of the in-flight free list, GPU_VIRT_MAX_INFLIGHT if empty */
+    uint32_t inflight_count;
+    gpu_virt_inflight_t inflight[GPU_VIRT_MAX_INFLIGHT];
+    uint32_t devid_free;                                    /* head of the device-id free list, 0 if empty */
+    uint32_t devid_orphans;                                 /* device ids lost to failed release unrefs */
+    uint32_t devid_next[GPU_VIRT_MAX_DEVICE_RESOURCES + 1]; /* free-list links, index = device id */
+    gpu_virt_scanout_t scanouts[GPU_MAX_SCANOUTS];
+    gpu_virt_client_t clients[GPU_VIRT_MAX_CLIENTS];
+} gpu_virt_t;
+
+/*
+ * Check the configuration, attach to every queue and send the first
+ * GET_DISPLAY_INFO to the driver. Returns GPU_VIRT_OK or a GPU_VIRT_ERR_*.
+ */
+int gpu_virt_init(gpu_virt_t *virt, const gpu_virt_config_t *cfg, gpu_virt_notify_t *notify);
+
+/* Client `client` notified us (new requests or freed response slots). */
+void gpu_virt_handle_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_t *notify);
+
+/* The driver notified us (responses, freed request slots or a display event). */
+void gpu_virt_handle_driver(gpu_virt_t *virt, gpu_virt_notify_t *notify);
+
+/*
+ * Release everything client `client` holds: drop its unanswered requests,
+ * disable its scanouts, unref its resources, reset its initialisation. The
+ * work goes to the driver as space allows; notify->released says when it is
+ * finished. Returns false if `client` is out of range.
+ */
+bool gpu_virt_release_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_t *notify);
+
+/*
+ * Observability for tests: the client on whose behalf the outstanding driver
+ * request `driver_id` was sent, or -1 (none outstanding, or the virtualiser's
+ * own display query).
+ */
+int gpu_virt_driver_request_client(const gpu_virt_t *virt, uint32_t driver_id);

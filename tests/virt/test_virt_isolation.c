@@ -1,0 +1,332 @@
+/*
+ * Isolation between three clients and client release. Everything is checked
+ * on what reaches the driver: each driver request is attributed to a client
+ * (gpu_virt_driver_request_client) and must name only device ids that client
+ * created, IO addresses inside its data region and scanouts it owns.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "virt_env.h"
+
+#define FMT GPU_FORMAT_B8G8R8X8_UNORM
+#define NC  3u
+
+/* Device ids each client created (and the driver accepted), from the driver's side. */
+static int dev_owner[GPU_VIRT_MAX_DEVICE_RESOURCES + 1];
+static uint32_t driver_seen[NC];
+
+static void owners_reset(void)
+{
+    for (uint32_t i = 0; i <= GPU_VIRT_MAX_DEVICE_RESOURCES; i++) {
+        dev_owner[i] = -1;
+    }
+    memset(driver_seen, 0, sizeof(driver_seen));
+}
+
+static bool io_inside(int c, uint64_t addr, uint64_t size)
+{
+    uint64_t base = E->opts.io_base[c];
+    uint64_t end = base + E->opts.data_size[c];
+    return addr >= base && addr <= end && size <= end - addr;
+}
+
+static bool scanout_owned(int c, uint32_t ds)
+{
+    for (uint32_t i = 0; i < E->opts.num_scanouts[c]; i++) {
+        if (E->opts.scanouts[c][i] == ds) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Check one driver request against the client it was sent for; record creates. */
+static void check_driver_request(const gpu_req_t *d)
+{
+    int c = gpu_virt_driver_request_client(&E->virt, d->id);
+    if (d->code == GPU_REQ_GET_DISPLAY_INFO) {
+        assert_int_equal(c, -1);
+        return;
+    }
+    assert_true(c >= 0 && c < (int)NC);
+    driver_seen[c]++;
+    switch (d->code) {
+    case GPU_REQ_RESOURCE_CREATE_2D:
+    case GPU_REQ_RESOURCE_CREATE_BLOB:
+        assert_int_equal(dev_owner[d->create_2d.resource_id], -1); /* never someone else's live id */
+        dev_owner[d->create_2d.resource_id] = c;
+        if (d->code == GPU_REQ_RESOURCE_CREATE_BLOB) {
+            assert_true(io_inside(c, d->create_blob.mem_addr, d->create_blob.size));
+        }
+        return;
+    case GPU_REQ_RESOURCE_ATTACH_BACKING:
+        assert_true(io_inside(c, d->attach_backing.mem_addr, d->attach_backing.size));
+        break;
+    case GPU_REQ_SET_SCANOUT:
+    case GPU_REQ_SET_SCANOUT_BLOB:
+        assert_true(scanout_owned(c, d->set_scanout.scanout_id));
+        if (d->set_scanout.resource_id != 0) {
+            assert_int_equal(dev_owner[d->set_scanout.resource_id], c);
+        }
+        return;
+    default:
+        break;
+    }
+    /* unref, attach, detach, transfer, flush: the resource id comes first */
+    assert_int_equal(dev_owner[d->unref.resource_id], c);
+}
+
+/* A driver that checks and answers everything OK until idle. */
+static uint32_t serve_checked(void)
+{
+    uint32_t served = 0;
+    gpu_req_t d;
+    while (env_driver_pending() != 0) {
+        while (env_driver_take(&d)) {
+            check_driver_request(&d);
+            if (d.code == GPU_REQ_RESOURCE_UNREF) {
+                dev_owner[d.unref.resource_id] = -1;
+            }
+            env_driver_answer_ok(&d);
+            served++;
+        }
+        env_driver_kick();
+    }
+    return served;
+}
+
+static uint32_t call_checked(uint32_t c, gpu_req_t req)
+{
+    uint32_t id = env_client_send(c, &req);
+    serve_checked();
+    gpu_resp_t r;
+    assert_true(env_client_recv(c, &r));
+    assert_int_equal(r.id, id);
+    return r.status;
+}
+
+/* Three clients, each with 2D resource 1 (backed, on its scanout) and blob 2. */
+static void setup_three(void)
+{
+    env_opts_t o;
+    env_default_opts(&o, NC);
+    o.num_scanouts[2] = 2;
+    o.scanouts[2][1] = 3; /* client 2 owns device scanouts 2 and 3 */
+    env_setup_ready(&o);
+    owners_reset();
+    for (uint32_t c = 0; c < NC; c++) {
+        assert_int_equal(call_checked(c, req_create_2d(1, FMT, 32, 32)), GPU_STATUS_OK);
+        assert_int_equal(call_checked(c, req_attach(1, 0, 4096)), GPU_STATUS_OK);
+        assert_int_equal(call_checked(c, req_set_scanout(0, 1, 0, 0, 32, 32)), GPU_STATUS_OK);
+        assert_int_equal(call_checked(c, req_create_blob(2, 0x10000, 0x10000)), GPU_STATUS_OK);
+    }
+}
+
+static void test_namespaces_are_separate(void **state)
+{
+    (void)state;
+    setup_three();
+    /* Same client ids, different device ids: three owners, two resources each. */
+    uint32_t per_client[NC] = {0};
+    for (uint32_t i = 1; i <= GPU_VIRT_MAX_DEVICE_RESOURCES; i++) {
+        if (dev_owner[i] >= 0) {
+            per_client[dev_owner[i]]++;
+        }
+    }
+    for (uint32_t c = 0; c < NC; c++) {
+        assert_int_equal(per_client[c], 2);
+    }
+    /* Every client can drive its own id 1; each request goes out under its own device id (checked). */
+    for (uint32_t c = 0; c < NC; c++) {
+        assert_int_equal(call_checked(c, req_transfer(1, 0, 0, 32, 32, 0)), GPU_STATUS_OK);
+        assert_int_equal(call_checked(c, req_flush(1, 0, 0, 32, 32)), GPU_STATUS_OK);
+    }
+}
+
+/* Nothing client 0 sends can name others' resources, scanouts or memory: all answered locally. */
+static void test_cannot_reach_others(void **state)
+{
+    (void)state;
+    setup_three();
+    uint32_t seen = driver_seen[0] + driver_seen[1] + driver_seen[2];
+    const uint64_t mib = ENV_DATA_SIZE;
+    gpu_req_t attempts[] = {
+            req_flush(3, 0, 0, 1, 1),                 /* an id nobody has */
+            req_unref(33),                            /* beyond its quota (others' ids are not special) */
+            req_set_scanout(1, 1, 0, 0, 1, 1),        /* device scanout 1 belongs to client 1 */
+            req_set_scanout(2, 0, 0, 0, 0, 0),        /* and 2 to client 2: not even disabling */
+            req_set_scanout_blob(3, 0, 0, 0, 0, 0),   /* nor 3 */
+            req_attach(2, mib, 0x10000),              /* past its region, where client 1's might be mapped */
+            req_create_blob(5, mib - 0x1000, 0x2000), /* straddling the end */
+            req_create_blob(6, 0xfffffffffffff000ull, 0x2000),
+            req_transfer(1, 0, 0, 32, 32, 4096), /* reading past its backing */
+    };
+    uint32_t expect[] = {
+            GPU_STATUS_INVALID_RESOURCE_ID, GPU_STATUS_INVALID_RESOURCE_ID, GPU_STATUS_INVALID_SCANOUT_ID,
+            GPU_STATUS_INVALID_SCANOUT_ID,  GPU_STATUS_INVALID_SCANOUT_ID,  GPU_STATUS_INVALID_PARAMETER,
+            GPU_STATUS_INVALID_PARAMETER,   GPU_STATUS_INVALID_PARAMETER,   GPU_STATUS_OUT_OF_BOUNDS,
+    };
+    for (uint32_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
+        assert_int_equal(call_checked(0, attempts[i]), expect[i]);
+    }
+    assert_int_equal(driver_seen[0] + driver_seen[1] + driver_seen[2], seen);
+}
+
+/* Client 0 unrefs and re-creates its id 1; clients 1 and 2 keep theirs, and their scanouts. */
+static void test_unref_is_local(void **state)
+{
+    (void)state;
+    setup_three();
+    assert_int_equal(call_checked(0, req_unref(1)), GPU_STATUS_OK);
+    assert_int_equal(E->virt.scanouts[0].resource_id, 0); /* its scanout went dark with it */
+    assert_int_equal(E->virt.scanouts[1].resource_id, 1);
+    assert_int_equal(E->virt.scanouts[2].resource_id, 1);
+    assert_int_equal(call_checked(0, req_flush(1, 0, 0, 1, 1)), GPU_STATUS_INVALID_RESOURCE_ID);
+    assert_int_equal(call_checked(1, req_flush(1, 0, 0, 1, 1)), GPU_STATUS_OK);
+    assert_int_equal(call_checked(2, req_flush(1, 0, 0, 1, 1)), GPU_STATUS_OK);
+    assert_int_equal(call_checked(0, req_create_2d(1, FMT, 8, 8)), GPU_STATUS_OK);
+}
+
+/* Client 0 fills its quota; the others can still create. */
+static void test_quota_is_per_client(void **state)
+{
+    (void)state;
+    setup_three();
+    for (uint32_t id = 3; id <= E->opts.max_resources[0]; id++) {
+        assert_int_equal(call_checked(0, req_create_2d(id, FMT, 1, 1)), GPU_STATUS_OK);
+    }
+    assert_int_equal(call_checked(0, req_create_2d(E->opts.max_resources[0] + 1, FMT, 1, 1)),
+                     GPU_STATUS_INVALID_RESOURCE_ID);
+    assert_int_equal(call_checked(1, req_create_2d(3, FMT, 1, 1)), GPU_STATUS_OK);
+    assert_int_equal(call_checked(2, req_create_2d(32, FMT, 1, 1)), GPU_STATUS_OK);
+}
+
+/* Release: in-flight work drains first, then the client's scanouts and resources go, and only its. */
+static void test_release(void **state)
+{
+    (void)state;
+    setup_three();
+    assert_int_equal(call_checked(2, req_set_scanout(1, 2, 0, 0, 0, 0)), GPU_STATUS_INVALID_PARAMETER);
+    gpu_req_t f = req_flush(1, 0, 0, 32, 32);
+    env_client_send(2, &f); /* at the driver when the release starts */
+    gpu_req_t pending_flush;
+    assert_true(env_driver_take(&pending_flush));
+    env_notify_clear();
+    assert_true(gpu_virt_release_client(&E->virt, 2, &E->notify));
+    gpu_req_t g = req_flush(1, 0, 0, 32, 32);
+    env_client_send(2, &g); /* the restarted client's first request: held until the release is done */
+    assert_int_equal(env_driver_pending(), 0); /* waits for the flush */
+    assert_int_equal(E->notify.released, 0);
+    env_driver_answer(pending_flush.id, pending_flush.code, GPU_STATUS_OK);
+    env_driver_kick();
+    /* Now: disable device scanouts 2 and 3, unref both device ids. */
+    uint32_t scanouts_off = 0;
+    uint32_t unrefs = 0;
+    gpu_req_t d;
+    while (env_driver_take(&d)) {
+        check_driver_request(&d);
+        assert_int_equal(gpu_virt_driver_request_client(&E->virt, d.id), 2);
+        if (d.code == GPU_REQ_SET_SCANOUT) {
+            assert_int_equal(d.set_scanout.resource_id, 0);
+            scanouts_off |= 1u << d.set_scanout.scanout_id;
+        } else {
+            assert_int_equal(d.code, GPU_REQ_RESOURCE_UNREF);
+            dev_owner[d.unref.resource_id] = -1;
+            unrefs++;
+        }
+        env_driver_answer_ok(&d);
+    }
+    assert_int_equal(scanouts_off, (1u << 2) | (1u << 3));
+    assert_int_equal(unrefs, 2);
+    env_driver_kick();
+    assert_int_equal(E->notify.released, 1u << 2);
+    /* The old flush's answer was dropped; the new client's request waits for GET_DISPLAY_INFO. */
+    gpu_resp_t r;
+    assert_true(env_client_recv(2, &r));
+    assert_int_equal(r.id, g.id);
+    assert_int_equal(r.status, GPU_STATUS_NOT_READY);
+    assert_false(env_client_recv(2, &r));
+    gpu_req_t info = req_display_info();
+    assert_int_equal(env_call_local(2, &info), GPU_STATUS_OK);
+    assert_int_equal(call_checked(2, req_flush(1, 0, 0, 1, 1)), GPU_STATUS_INVALID_RESOURCE_ID);
+    assert_int_equal(call_checked(2, req_create_2d(1, FMT, 8, 8)), GPU_STATUS_OK);
+    /* The others kept everything. */
+    for (uint32_t c = 0; c < 2; c++) {
+        assert_int_equal(call_checked(c, req_flush(1, 0, 0, 32, 32)), GPU_STATUS_OK);
+        assert_int_equal(call_checked(c, req_flush(2, 0, 0, 32, 32)), GPU_STATUS_OK);
+        assert_int_equal(E->virt.scanouts[c].resource_id, 1);
+    }
+}
+
+/*
+ * Release through a two-slot driver queue, with a failing unref: the device
+ * id is retired, never reused, and only then can ids run out (OUT_OF_MEMORY).
+ */
+static void test_release_under_pressure(void **state)
+{
+    (void)state;
+    env_opts_t o;
+    env_default_opts(&o, 4); /* 4 x 32 quota = the whole device-id space of the test build */
+    o.drv_req_cap = 2;
+    env_setup_ready(&o);
+    owners_reset();
+    for (uint32_t id = 1; id <= 6; id++) {
+        assert_int_equal(call_checked(0, req_create_2d(id, FMT, 4, 4)), GPU_STATUS_OK);
+    }
+    env_notify_clear();
+    gpu_virt_release_client(&E->virt, 0, &E->notify);
+    uint32_t unrefs = 0;
+    uint32_t failed_dev = 0;
+    gpu_req_t d;
+    for (int round = 0; round < 20 && E->notify.released == 0; round++) {
+        assert_true(env_driver_pending() <= 2);
+        while (env_driver_take(&d)) {
+            uint32_t status = GPU_STATUS_OK;
+            if (d.code == GPU_REQ_RESOURCE_UNREF && ++unrefs == 3) {
+                status = GPU_STATUS_UNSPEC;
+                failed_dev = d.unref.resource_id;
+            }
+            env_driver_answer(d.id, d.code, status);
+        }
+        env_driver_kick();
+    }
+    assert_int_equal(unrefs, 6);
+    assert_int_equal(E->notify.released, 1u);
+    assert_int_equal(E->virt.devid_orphans, 1);
+    /* Creating every id again (both clients) never hands out the retired id. */
+    gpu_req_t info = req_display_info();
+    assert_int_equal(env_call_local(0, &info), GPU_STATUS_OK);
+    for (uint32_t c = 0; c < 4; c++) {
+        for (uint32_t id = 1; id <= 32; id++) {
+            gpu_req_t cr = req_create_2d(id, FMT, 1, 1);
+            env_client_send(c, &cr);
+            while (env_driver_take(&d)) {
+                assert_int_not_equal(d.create_2d.resource_id, failed_dev);
+                env_driver_answer_ok(&d);
+            }
+            env_driver_kick();
+            gpu_resp_t r;
+            assert_true(env_client_recv(c, &r));
+            /* 128 quota slots, 127 ids left: the very last create finds none. */
+            assert_int_equal(r.status, (c == 3 && id == 32) ? GPU_STATUS_OUT_OF_MEMORY : GPU_STATUS_OK);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_namespaces_are_separate),
+            cmocka_unit_test(test_cannot_reach_others),
+            cmocka_unit_test(test_unref_is_local),
+            cmocka_unit_test(test_quota_is_per_client),
+            cmocka_unit_test(test_release),
+            cmocka_unit_test(test_release_under_pressure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
