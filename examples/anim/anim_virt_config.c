@@ -1,0 +1,14 @@
+/*
+ * Config source of the animated example's GPU virtualiser PD
+ * (docs/system-description.md): one client owning device scanout 0.
+ */
+#include "sdf_config.h"
+#include "virt_config.h"
+
+gpu_virt_config_t gpu_virt_config __attribute__((section(".gpu_virt_config"))) = {
+        .magic = GPU_VIRT_CONFIG_MAGIC,
+        .version = GPU_VIRT_CONFIG_VERSION,
+        .num_clients = 1,
+        .driver = EXAMPLE_CONN(DRIVER, SDF_CH_GPU_DRIVER),
+        .clients = {EXAMPLE_CLIENT(CLIENT, SDF_CH_ANIM, 1, 0)},
+};

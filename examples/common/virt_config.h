@@ -1,0 +1,28 @@
+/*
+ * Helpers for the examples' GPU virtualiser config sources: one connection
+ * from a region-name prefix, with the examples' queue capacity. Each
+ * example's <example>_virt_config.c includes the virtualiser PD's
+ * sdf_config.h and lists its clients with these.
+ */
+#pragma once
+
+#include "gpu_virt.h"
+
+#define EXAMPLE_QUEUE_CAPACITY 64u
+#define EXAMPLE_MAX_RESOURCES  16u
+
+/* The connection whose regions are PREFIX_req, PREFIX_resp, PREFIX_info, peer channel CH. */
+#define EXAMPLE_CONN(PREFIX, CH)                                                                                       \
+    {                                                                                                                  \
+        .req_queue = SDF_MR_##PREFIX##_REQ_VADDR, .resp_queue = SDF_MR_##PREFIX##_RESP_VADDR,                          \
+        .info = SDF_MR_##PREFIX##_INFO_VADDR, .req_capacity = EXAMPLE_QUEUE_CAPACITY,                                  \
+        .resp_capacity = EXAMPLE_QUEUE_CAPACITY, .channel = (CH),                                                      \
+    }
+
+/* A client with regions PREFIX_* and data region PREFIX_data, on channel CH, owning NSCANOUTS listed after. */
+#define EXAMPLE_CLIENT(PREFIX, CH, NSCANOUTS, ...)                                                                     \
+    {                                                                                                                  \
+        .conn = EXAMPLE_CONN(PREFIX, CH), .data_size = SDF_MR_##PREFIX##_DATA_SIZE,                                    \
+        .data_io_base = SDF_MR_##PREFIX##_DATA_PADDR, .max_resources = EXAMPLE_MAX_RESOURCES,                          \
+        .release_channel = GPU_VIRT_NO_CHANNEL, .num_scanouts = (NSCANOUTS), .scanouts = {__VA_ARGS__},                \
+    }

@@ -1,0 +1,172 @@
+/*
+ * The multi-client example's core: see multi_client.h.
+ */
+#define SDDF_LOG_COMPONENT "MULTI"
+
+#include <string.h>
+
+#include <sddf/log.h>
+
+#include "multi_client.h"
+
+#define RESOURCE_ID  1u
+#define PROBE_WIDTH  64u
+#define PROBE_HEIGHT 64u
+
+static void multi_done(gpu_client_t *c, gpu_client_op_t *op);
+
+void multi_client_init(multi_client_t *m, gpu_client_t *c, const multi_client_config_t *cfg)
+{
+    memset(m, 0, sizeof(*m));
+    m->cfg = *cfg;
+    m->client = c;
+}
+
+uint32_t multi_pattern_pixel(uint32_t x, uint32_t y)
+{
+    uint32_t check = ((x / 32) + (y / 32)) & 1u;
+    uint32_t r = check ? 0xe0u : (x * 3) & 0xffu;
+    uint32_t g = (y * 2) & 0xffu;
+    uint32_t b = check ? (x + y) & 0xffu : 0x40u;
+    return 0xff000000u | (r << 16) | (g << 8) | b;
+}
+
+static void draw_image(const multi_client_t *m, uint32_t *px)
+{
+    const img2c_image_t *img = m->cfg.image;
+    uint32_t w = img->width < m->width ? img->width : m->width;
+    uint32_t h = img->height < m->height ? img->height : m->height;
+    uint32_t sx = (img->width - w) / 2;
+    uint32_t sy = (img->height - h) / 2;
+    uint32_t dx = (m->width - w) / 2;
+    uint32_t dy = (m->height - h) / 2;
+    for (uint32_t y = 0; y < h; y++) {
+        memcpy(&px[(size_t)(dy + y) * m->width + dx], &img->pixels[(size_t)(sy + y) * img->width + sx], (size_t)w * 4);
+    }
+}
+
+static void draw(const multi_client_t *m)
+{
+    uint32_t *px = gpu_fb_pixels(m->client, &m->fb);
+    memset(px, 0, (size_t)m->fb.stride * m->fb.height);
+    if (m->cfg.role == MULTI_ROLE_IMAGE) {
+        draw_image(m, px);
+        return;
+    }
+    for (uint32_t y = 0; y < m->height; y++) {
+        for (uint32_t x = 0; x < m->width; x++) {
+            px[(size_t)y * m->width + x] = multi_pattern_pixel(x, y);
+        }
+    }
+}
+
+/* multi-c: create a small resource, ask to show it on scanout 0 (which it does not own), drop it. */
+static bool stage_probe(multi_client_t *m)
+{
+    gpu_rect_t r = {0, 0, PROBE_WIDTH, PROBE_HEIGHT};
+    return gpu_client_create_2d(m->client, &m->op, RESOURCE_ID, GPU_FB_FORMAT, PROBE_WIDTH, PROBE_HEIGHT) &&
+           gpu_client_attach_backing(m->client, &m->op, RESOURCE_ID, m->cfg.fb_offset,
+                                     gpu_fb_bytes(PROBE_WIDTH, PROBE_HEIGHT)) &&
+           gpu_client_set_scanout(m->client, &m->op, 0, RESOURCE_ID, r) &&
+           gpu_client_unref(m->client, &m->op, RESOURCE_ID);
+}
+
+static bool stage_draw(multi_client_t *m)
+{
+    if (m->live && !gpu_client_unref(m->client, NULL, RESOURCE_ID)) {
+        return false;
+    }
+    m->live = false;
+    if (!gpu_fb_layout(m->client, &m->fb, false, 0, RESOURCE_ID, m->width, m->height, m->cfg.fb_offset)) {
+        sddf_log("%s: a %ux%u framebuffer does not fit the data region\n", m->cfg.name, m->width, m->height);
+        return false;
+    }
+    draw(m);
+    return gpu_fb_create(m->client, &m->op, &m->fb) && gpu_fb_present(m->client, &m->op, &m->fb, gpu_fb_rect(&m->fb));
+}
+
+static void start(multi_client_t *m)
+{
+    gpu_client_op_init(&m->op, multi_done, m);
+    bool staged = m->cfg.role == MULTI_ROLE_NO_SCANOUT ? stage_probe(m) : stage_draw(m);
+    if (!staged && m->op.count == 0) {
+        m->failures++;
+        return;
+    }
+    m->busy = true;
+    gpu_client_submit(m->client);
+}
+
+static void probe_done(multi_client_t *m, const gpu_client_op_t *op)
+{
+    if (op->status == GPU_STATUS_INVALID_SCANOUT_ID && op->failed_code == GPU_REQ_SET_SCANOUT) {
+        m->refused = true;
+        sddf_log("%s: scanout request refused as expected: %s\n", m->cfg.name, gpu_client_status_name(op->status));
+    } else {
+        m->failures++;
+        sddf_log("%s: scanout request NOT refused as expected: %s (request code %u)\n", m->cfg.name,
+                 gpu_client_status_name(op->status), op->failed_code);
+    }
+}
+
+static void multi_done(gpu_client_t *c, gpu_client_op_t *op)
+{
+    (void)c;
+    multi_client_t *m = op->ctx;
+    m->busy = false;
+    if (m->cfg.role == MULTI_ROLE_NO_SCANOUT) {
+        probe_done(m, op);
+        return;
+    }
+    m->live = true; /* even after a failure: the next draw unrefs it first, harmlessly if it did not exist */
+    if (op->status == GPU_STATUS_OK) {
+        m->draws++;
+        sddf_log("%s: drew %s on its scanout 0 (%ux%u): ok\n", m->cfg.name,
+                 m->cfg.role == MULTI_ROLE_IMAGE ? "the image" : "the pattern", m->width, m->height);
+    } else {
+        m->failures++;
+        sddf_log("%s: draw failed: %s (request code %u)\n", m->cfg.name, gpu_client_status_name(op->status),
+                 op->failed_code);
+    }
+    if (m->redraw) {
+        m->redraw = false;
+        start(m);
+    }
+}
+
+void multi_client_display_changed(multi_client_t *m)
+{
+    const gpu_display_info_t *info = gpu_client_display(m->client);
+    if (m->cfg.role == MULTI_ROLE_NO_SCANOUT) {
+        if (m->op.count == 0) {
+            sddf_log("%s: ready with %u scanouts\n", m->cfg.name, info->num_scanouts);
+            start(m);
+        }
+        return;
+    }
+    if (info->num_scanouts == 0) {
+        sddf_log("%s: no scanout\n", m->cfg.name);
+        return;
+    }
+    uint32_t w = info->scanouts[0].rect.width;
+    uint32_t h = info->scanouts[0].rect.height;
+    if (!info->scanouts[0].enabled || w == 0 || h == 0) {
+        w = m->cfg.fallback_width;
+        h = m->cfg.fallback_height;
+        if (w == 0 || h == 0) {
+            sddf_log("%s: no display on its scanout\n", m->cfg.name);
+            return;
+        }
+        sddf_log("%s: no display on its scanout, drawing at %ux%u anyway\n", m->cfg.name, w, h);
+    }
+    if (w == m->width && h == m->height) {
+        return;
+    }
+    m->width = w;
+    m->height = h;
+    if (m->busy) {
+        m->redraw = true;
+        return;
+    }
+    start(m);
+}

@@ -1,0 +1,525 @@
+/*
+ * Whole-stack tests: client library + virtualiser core + driver core
+ * (virtio-mmio transport) + device model in one process. Pixels are read
+ * from the device model's scanouts and compared with pictures computed here
+ * from the source image or pattern formulas alone.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <virtio/virtio_gpu.h>
+#include <virtio/virtio_mmio.h>
+
+#include "anim.h"
+#include "gpu_demo.h"
+#include "multi_client.h"
+#include "system_rig.h"
+
+extern const img2c_image_t demo_image;
+
+#define FEATURES_ALL    ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_GPU_F_EDID) | (1ull << VIRTIO_GPU_F_RESOURCE_BLOB))
+#define FEATURES_NOBLOB ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_GPU_F_EDID))
+
+/* --- expected pictures, from the sources alone --- */
+
+static uint32_t image_at(int64_t ix, int64_t iy)
+{
+    return demo_image.pixels[iy * demo_image.width + ix] & 0x00ffffffu;
+}
+
+/* The demo's state `state` on a sw x sh scanout: the image centred, masked to the state's region. */
+static uint32_t demo_expected(uint32_t state, uint32_t x, uint32_t y, uint32_t sw, uint32_t sh)
+{
+    int64_t ix = (int64_t)x - ((int64_t)sw - (int64_t)demo_image.width) / 2;
+    int64_t iy = (int64_t)y - ((int64_t)sh - (int64_t)demo_image.height) / 2;
+    if (state == 3 || state == 6 || ix < 0 || iy < 0 || ix >= demo_image.width || iy >= demo_image.height) {
+        return 0;
+    }
+    bool right = ix >= demo_image.width / 2;
+    bool top = iy < demo_image.height / 2;
+    if ((state == 2 && !(right && top)) || (state == 5 && !(right && !top))) {
+        return 0;
+    }
+    return image_at(ix, iy);
+}
+
+static uint32_t mismatches(const uint32_t *fb, uint32_t w, uint32_t h, uint32_t (*want)(uint32_t, uint32_t, void *),
+                           void *ctx)
+{
+    uint32_t wrong = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        for (uint32_t x = 0; x < w; x++) {
+            uint32_t got = fb[(size_t)y * w + x] & 0x00ffffffu;
+            uint32_t exp = want(x, y, ctx) & 0x00ffffffu;
+            if (got != exp && wrong++ < 3) {
+                fprintf(stderr, "pixel (%u,%u): %06x, expected %06x\n", x, y, got, exp);
+            }
+        }
+    }
+    return wrong;
+}
+
+typedef struct demo_want {
+    uint32_t state, w, h;
+} demo_want_t;
+
+static uint32_t want_demo(uint32_t x, uint32_t y, void *ctx)
+{
+    demo_want_t *d = ctx;
+    return demo_expected(d->state, x, y, d->w, d->h);
+}
+
+static uint32_t want_pattern(uint32_t x, uint32_t y, void *ctx)
+{
+    (void)ctx;
+    return multi_pattern_pixel(x, y);
+}
+
+static uint32_t want_centred_image(uint32_t x, uint32_t y, void *ctx)
+{
+    demo_want_t *d = ctx;
+    return demo_expected(1, x, y, d->w, d->h);
+}
+
+static uint32_t want_anim(uint32_t x, uint32_t y, void *ctx)
+{
+    const anim_t *a = ctx;
+    bool in_box = x >= a->x && x < a->x + a->cfg.box && y >= a->y && y < a->y + a->cfg.box;
+    return in_box ? ANIM_BOX_COLOUR : anim_background(x, y);
+}
+
+/* Scanout idx shows the demo's `state` at the device's current size. A disabled scanout is black. */
+static void check_demo_screen(sys_rig_t *r, uint32_t idx, uint32_t state, uint32_t sw, uint32_t sh)
+{
+    uint32_t w, h;
+    const uint32_t *fb = sys_rig_screen(r, idx, &w, &h);
+    assert_non_null(fb);
+    assert_int_equal(w, sw);
+    assert_int_equal(h, sh);
+    demo_want_t d = {state, w, h};
+    assert_int_equal(mismatches(fb, w, h, want_demo, &d), 0);
+}
+
+/* --- wiring example cores to rig clients --- */
+
+static void demo_display(gpu_client_t *c, void *ctx)
+{
+    (void)c;
+    gpu_demo_display_changed(ctx);
+}
+
+static void multi_display(gpu_client_t *c, void *ctx)
+{
+    (void)c;
+    multi_client_display_changed(ctx);
+}
+
+static void anim_display(gpu_client_t *c, void *ctx)
+{
+    (void)c;
+    anim_display_changed(ctx);
+}
+
+static void attach_demo(sys_rig_t *r, uint32_t i, gpu_demo_t *d)
+{
+    gpu_demo_config_t cfg = {.image = &demo_image, .scanout_id = 0, .fb_offset = 0};
+    gpu_demo_init(d, &r->clients[i].client, &cfg);
+    r->clients[i].on_display = demo_display;
+    r->clients[i].on_display_ctx = d;
+    sys_client_start(r, i);
+}
+
+static void attach_multi(sys_rig_t *r, uint32_t i, multi_client_t *m, uint32_t role, const char *name)
+{
+    multi_client_config_t cfg = {.name = name, .role = role, .image = &demo_image, .fb_offset = 0};
+    multi_client_init(m, &r->clients[i].client, &cfg);
+    r->clients[i].on_display = multi_display;
+    r->clients[i].on_display_ctx = m;
+    sys_client_start(r, i);
+}
+
+static void attach_anim(sys_rig_t *r, uint32_t i, anim_t *a, uint32_t frames)
+{
+    anim_config_t cfg = {.scanout_id = 0, .fb_offset = 0, .box = 32, .step = 7, .max_frames = frames};
+    anim_init(a, &r->clients[i].client, &cfg);
+    r->clients[i].on_display = anim_display;
+    r->clients[i].on_display_ctx = a;
+    sys_client_start(r, i);
+}
+
+static sys_rig_t *one_client_rig(uint64_t features, uint32_t w, uint32_t h)
+{
+    vh_options_t opt;
+    vh_options_default(&opt);
+    opt.model.features = features;
+    opt.model.width[0] = w;
+    opt.model.height[0] = h;
+    sys_client_spec_t spec = {.num_scanouts = 1, .scanouts = {0}};
+    sys_rig_t *r = sys_rig_new(&opt, 1, &spec);
+    assert_int_equal(r->virt_init, GPU_VIRT_OK);
+    assert_int_equal(r->h->init_result, GPU_DRIVER_INIT_OK);
+    return r;
+}
+
+/* Two outputs: client 0 owns device scanout 0, client 1 device scanout 1, client 2 none. */
+static sys_rig_t *three_client_rig(void)
+{
+    vh_options_t opt;
+    vh_options_default(&opt);
+    opt.model.num_scanouts = 2;
+    opt.model.enabled_mask = 3;
+    opt.model.width[0] = 640;
+    opt.model.height[0] = 480;
+    opt.model.width[1] = 800;
+    opt.model.height[1] = 600;
+    sys_client_spec_t specs[3] = {
+            {.num_scanouts = 1, .scanouts = {0}},
+            {.num_scanouts = 1, .scanouts = {1}},
+            {.num_scanouts = 0},
+    };
+    sys_rig_t *r = sys_rig_new(&opt, 3, specs);
+    assert_int_equal(r->virt_init, GPU_VIRT_OK);
+    return r;
+}
+
+static void demo_tick(sys_rig_t *r, gpu_demo_t *d)
+{
+    gpu_demo_tick(d);
+    sys_rig_run(r);
+}
+
+/* --- the demo --- */
+
+static void test_demo_six_states(void **state)
+{
+    (void)state;
+    sys_rig_t *r = one_client_rig(FEATURES_ALL, 1280, 800);
+    gpu_demo_t d;
+    vh_log_reset();
+    attach_demo(r, 0, &d);
+    sys_rig_run(r);
+    assert_true(gpu_client_ready(&r->clients[0].client));
+    assert_true(gpu_client_has_blob(&r->clients[0].client));
+    for (uint32_t cycle = 0; cycle < 2; cycle++) {
+        for (uint32_t s = 1; s <= 6; s++) {
+            char line[48];
+            snprintf(line, sizeof(line), "gpu-demo: state %u ", s);
+            uint32_t before = vh_log_count(line);
+            demo_tick(r, &d);
+            assert_int_equal(vh_log_count(line), before + 1);
+            check_demo_screen(r, 0, s, 1280, 800);
+        }
+    }
+    assert_int_equal(d.failures, 0);
+    assert_int_equal(vh_log_count(": ok"), 12);
+    assert_int_equal(vgpu_model_resource_count(r->h->model), 0);
+    sys_rig_free(r);
+}
+
+static void test_demo_blob_uses_model_blob(void **state)
+{
+    (void)state;
+    sys_rig_t *r = one_client_rig(FEATURES_ALL, 640, 480);
+    gpu_demo_t d;
+    attach_demo(r, 0, &d);
+    sys_rig_run(r);
+    for (uint32_t s = 1; s <= 5; s++) {
+        demo_tick(r, &d);
+    }
+    vgpu_model_scanout_state_t st;
+    assert_int_equal(vgpu_model_scanout_state(r->h->model, 0, &st), 0);
+    assert_true(st.blob);
+    assert_int_equal(st.blob_stride, 640 * 4);
+    /* Zero copy: changing the client's memory and flushing changes the screen. */
+    uint32_t *px = (uint32_t *)(void *)r->clients[0].data;
+    px[0] = 0xff123456u;
+    gpu_client_op_t op;
+    gpu_client_op_init(&op, NULL, NULL);
+    assert_true(gpu_client_flush(&r->clients[0].client, &op, 4, (gpu_rect_t){0, 0, 1, 1}));
+    gpu_client_submit(&r->clients[0].client);
+    sys_rig_run(r);
+    uint32_t w, h;
+    const uint32_t *fb = sys_rig_screen(r, 0, &w, &h);
+    assert_int_equal(fb[0] & 0xffffffu, 0x123456u);
+    sys_rig_free(r);
+}
+
+static void test_demo_without_blob_skips(void **state)
+{
+    (void)state;
+    sys_rig_t *r = one_client_rig(FEATURES_NOBLOB, 800, 600);
+    gpu_demo_t d;
+    vh_log_reset();
+    attach_demo(r, 0, &d);
+    sys_rig_run(r);
+    assert_false(gpu_client_has_blob(&r->clients[0].client));
+    for (uint32_t s = 1; s <= 6; s++) {
+        demo_tick(r, &d);
+        check_demo_screen(r, 0, s == 4 || s == 5 ? 3 : s, 800, 600);
+    }
+    assert_int_equal(vh_log_count("skipped, device lacks blob"), 2);
+    assert_int_equal(d.failures, 0);
+    demo_tick(r, &d);
+    check_demo_screen(r, 0, 1, 800, 600);
+    sys_rig_free(r);
+}
+
+static void test_demo_display_change_recentres(void **state)
+{
+    (void)state;
+    sys_rig_t *r = one_client_rig(FEATURES_ALL, 1280, 800);
+    gpu_demo_t d;
+    attach_demo(r, 0, &d);
+    sys_rig_run(r);
+    const uint32_t sizes[][2] = {{1024, 768}, {640, 360}, {301, 203}, {1920, 1080}};
+    uint32_t change = 0;
+    for (uint32_t s = 1; s <= 6; s++) {
+        demo_tick(r, &d);
+        if (s == 3 || s == 6) {
+            continue;
+        }
+        const uint32_t *size = sizes[change++ % 4];
+        vgpu_model_set_scanout(r->h->model, 0, size[0], size[1], 1);
+        sys_rig_run(r);
+        assert_int_equal(d.width, size[0]);
+        check_demo_screen(r, 0, s, size[0], size[1]);
+    }
+    assert_int_equal(d.failures, 0);
+    sys_rig_free(r);
+}
+
+/* --- several clients --- */
+
+static void test_multi_isolation_in_pixels(void **state)
+{
+    (void)state;
+    sys_rig_t *r = three_client_rig();
+    multi_client_t a, b, c;
+    vh_log_reset();
+    attach_multi(r, 0, &a, MULTI_ROLE_IMAGE, "multi-a");
+    attach_multi(r, 1, &b, MULTI_ROLE_PATTERN, "multi-b");
+    attach_multi(r, 2, &c, MULTI_ROLE_NO_SCANOUT, "multi-c");
+    sys_rig_run(r);
+    assert_int_equal(a.draws, 1);
+    assert_int_equal(b.draws, 1);
+    assert_int_equal(gpu_client_display(&r->clients[0].client)->num_scanouts, 1);
+    assert_int_equal(gpu_client_display(&r->clients[2].client)->num_scanouts, 0);
+    uint32_t w, h;
+    const uint32_t *fb = sys_rig_screen(r, 0, &w, &h);
+    demo_want_t dw = {1, w, h};
+    assert_int_equal(w, 640);
+    assert_int_equal(mismatches(fb, w, h, want_centred_image, &dw), 0);
+    fb = sys_rig_screen(r, 1, &w, &h);
+    assert_int_equal(w, 800);
+    assert_int_equal(mismatches(fb, w, h, want_pattern, NULL), 0); /* B's output shows only B's pattern */
+    /* Both clients used resource id 1: the virtualiser kept them apart. */
+    assert_int_equal(vgpu_model_resource_count(r->h->model), 2);
+    assert_true(c.refused);
+    assert_int_equal(c.failures, 0);
+    assert_int_equal(vh_log_count("multi-c: scanout request refused as expected: INVALID_SCANOUT_ID"), 1);
+    sys_rig_free(r);
+}
+
+static void test_client_cannot_reach_other_scanout(void **state)
+{
+    (void)state;
+    sys_rig_t *r = three_client_rig();
+    multi_client_t a, b, c;
+    attach_multi(r, 0, &a, MULTI_ROLE_IMAGE, "multi-a");
+    attach_multi(r, 1, &b, MULTI_ROLE_PATTERN, "multi-b");
+    attach_multi(r, 2, &c, MULTI_ROLE_NO_SCANOUT, "multi-c");
+    sys_rig_run(r);
+    /* A tries its scanout 1 (does not exist for it) and to disable scanout 1; nothing on B's output changes. */
+    gpu_client_op_t op;
+    gpu_client_op_init(&op, NULL, NULL);
+    assert_true(gpu_client_set_scanout(&r->clients[0].client, &op, 1, 1, (gpu_rect_t){0, 0, 640, 480}));
+    assert_true(gpu_client_set_scanout(&r->clients[0].client, &op, 1, 0, (gpu_rect_t){0}));
+    gpu_client_submit(&r->clients[0].client);
+    sys_rig_run(r);
+    assert_int_equal(op.status, GPU_STATUS_INVALID_SCANOUT_ID);
+    /* C tries to flush A's resource id: it names only its own (nonexistent) resource. */
+    gpu_client_op_init(&op, NULL, NULL);
+    assert_true(gpu_client_flush(&r->clients[2].client, &op, 1, (gpu_rect_t){0, 0, 8, 8}));
+    gpu_client_submit(&r->clients[2].client);
+    sys_rig_run(r);
+    assert_int_equal(op.status, GPU_STATUS_INVALID_RESOURCE_ID);
+    uint32_t w, h;
+    const uint32_t *fb = sys_rig_screen(r, 1, &w, &h);
+    assert_int_equal(mismatches(fb, w, h, want_pattern, NULL), 0);
+    fb = sys_rig_screen(r, 0, &w, &h);
+    demo_want_t dw = {1, w, h};
+    assert_int_equal(mismatches(fb, w, h, want_centred_image, &dw), 0);
+    sys_rig_free(r);
+}
+
+/* Demo on output 0, animation on output 1; faults hit the animation's requests only. */
+typedef struct fault_rig {
+    sys_rig_t *r;
+    gpu_demo_t demo;
+    anim_t anim;
+} fault_rig_t;
+
+static fault_rig_t *fault_rig_new(void)
+{
+    fault_rig_t *f = calloc(1, sizeof(*f));
+    f->r = three_client_rig();
+    attach_demo(f->r, 0, &f->demo);
+    attach_anim(f->r, 1, &f->anim, 10);
+    sys_rig_run(f->r);
+    assert_int_equal(f->anim.frames, 10);
+    return f;
+}
+
+static void check_both(fault_rig_t *f, uint32_t demo_state)
+{
+    check_demo_screen(f->r, 0, demo_state, 640, 480);
+    uint32_t w, h;
+    const uint32_t *fb = sys_rig_screen(f->r, 1, &w, &h);
+    assert_int_equal(mismatches(fb, w, h, want_anim, &f->anim), 0);
+}
+
+static void test_faults_leave_other_client_correct(void **state)
+{
+    (void)state;
+    fault_rig_t *f = fault_rig_new();
+    vgpu_model_t *m = f->r->h->model;
+    demo_tick(f->r, &f->demo);
+    check_both(f, 1);
+
+    /* An error answer for the animation's next command. */
+    vgpu_model_fault_error_nth(m, 1, VIRTIO_GPU_RESP_ERR_UNSPEC);
+    anim_run_frames(&f->anim, 5);
+    sys_rig_run(f->r);
+    assert_int_equal(f->anim.failures, 1); /* exactly the faulted present, then a rebuild */
+    assert_int_equal(f->anim.frames, 15);
+    demo_tick(f->r, &f->demo);
+    check_both(f, 2);
+
+    /* Completions out of order for everything that follows. */
+    vgpu_model_fault_reorder(m, 1);
+    anim_run_frames(&f->anim, 5);
+    demo_tick(f->r, &f->demo);
+    check_both(f, 3);
+    demo_tick(f->r, &f->demo);
+    check_both(f, 4);
+
+    /* Held completions: nothing finishes until released, then all of it does. */
+    vgpu_model_fault_hold(m, 1);
+    anim_run_frames(&f->anim, 3);
+    demo_tick(f->r, &f->demo);
+    vgpu_model_fault_hold(m, 0);
+    vgpu_model_fault_release(m);
+    sys_rig_run(f->r);
+    check_both(f, 5);
+
+    /* A spurious interrupt changes nothing. */
+    vgpu_model_fault_spurious_irq(m);
+    sys_rig_run(f->r);
+    demo_tick(f->r, &f->demo);
+    check_both(f, 6);
+    demo_tick(f->r, &f->demo);
+    check_both(f, 1);
+    assert_true(f->anim.frames >= 20);
+
+    /*
+     * A used entry with a bogus id: the driver drops it, and the command it
+     * stood for never completes, so the animation waits forever for that
+     * frame (the driver cannot tell which request the entry meant). The demo
+     * keeps working.
+     */
+    vgpu_model_fault_bogus_used_id(m, 0xbeef);
+    anim_run_frames(&f->anim, 5);
+    sys_rig_run(f->r);
+    for (uint32_t s = 2; s <= 6; s++) {
+        demo_tick(f->r, &f->demo);
+        check_demo_screen(f->r, 0, s, 640, 480);
+    }
+    assert_int_equal(f->demo.failures, 0);
+    sys_rig_free(f->r);
+    free(f);
+}
+
+static void test_device_error_on_one_client_only(void **state)
+{
+    (void)state;
+    fault_rig_t *f = fault_rig_new();
+    vgpu_model_t *m = f->r->h->model;
+    /* Every TRANSFER_TO_HOST_2D fails: the animation's presents fail, the demo's blob states do not need it. */
+    demo_tick(f->r, &f->demo);
+    demo_tick(f->r, &f->demo);
+    demo_tick(f->r, &f->demo);
+    check_both(f, 3);
+    vgpu_model_fault_error_cmd(m, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, VIRTIO_GPU_RESP_ERR_UNSPEC);
+    uint32_t frames = f->anim.frames;
+    anim_run_frames(&f->anim, 3);
+    sys_rig_run(f->r);
+    assert_int_equal(f->anim.frames, frames);
+    assert_true(f->anim.failures >= 1);
+    demo_tick(f->r, &f->demo);
+    check_demo_screen(f->r, 0, 4, 640, 480);
+    vgpu_model_fault_error_cmd(m, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, 0);
+    anim_run_frames(&f->anim, 3);
+    sys_rig_run(f->r);
+    demo_tick(f->r, &f->demo);
+    check_both(f, 5);
+    assert_int_equal(f->demo.failures, 0);
+    sys_rig_free(f->r);
+    free(f);
+}
+
+/* A client that floods requests and never reads a response stalls only itself. */
+static void test_flooding_client_stalls_only_itself(void **state)
+{
+    (void)state;
+    sys_rig_t *r = three_client_rig();
+    gpu_demo_t d;
+    attach_demo(r, 0, &d);
+    sys_rig_run(r);
+    /* Client 1 bypasses the library: raw requests, no draining, no notifications taken. */
+    sys_client_t *bad = &r->clients[1];
+    bad->deaf = true;
+    gpu_queue_t q;
+    assert_true(gpu_queue_init(&q, bad->req_region, SYS_QUEUE_CAP, true));
+    uint32_t pushed = 0;
+    for (uint32_t s = 1; s <= 6; s++) {
+        gpu_req_t req = {.code = GPU_REQ_GET_DISPLAY_INFO};
+        while (gpu_req_enqueue(&q, &req)) {
+            req.id = ++pushed;
+            req.code = pushed % 3 == 0 ? GPU_REQ_GET_DISPLAY_INFO : GPU_REQ_RESOURCE_UNREF;
+            req.unref.resource_id = pushed % 20;
+        }
+        bad->to_virt = true;
+        demo_tick(r, &d);
+        check_demo_screen(r, 0, s, 640, 480);
+    }
+    /* It filled its own response queue and request queue, and nothing more was taken from it. */
+    gpu_queue_t resp;
+    assert_true(gpu_queue_init(&resp, bad->resp_region, SYS_QUEUE_CAP, false));
+    assert_int_equal(gpu_queue_length(&resp), SYS_QUEUE_CAP);
+    assert_int_equal(gpu_queue_space(&q), 0);
+    assert_true(pushed >= 2 * SYS_QUEUE_CAP);
+    assert_int_equal(d.failures, 0);
+    sys_rig_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_demo_six_states),
+            cmocka_unit_test(test_demo_blob_uses_model_blob),
+            cmocka_unit_test(test_demo_without_blob_skips),
+            cmocka_unit_test(test_demo_display_change_recentres),
+            cmocka_unit_test(test_multi_isolation_in_pixels),
+            cmocka_unit_test(test_client_cannot_reach_other_scanout),
+            cmocka_unit_test(test_faults_leave_other_client_correct),
+            cmocka_unit_test(test_device_error_on_one_client_only),
+            cmocka_unit_test(test_flooding_client_stalls_only_itself),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
