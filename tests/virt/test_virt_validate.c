@@ -173,6 +173,7 @@ static void test_attach(void **state)
             {"wrapping range", req_attach(2, UINT64_MAX, 2), GPU_STATUS_INVALID_PARAMETER},
             {"size max", req_attach(2, 1, UINT64_MAX), GPU_STATUS_INVALID_PARAMETER},
             {"blob size differs", req_attach(4, 0, 4096), GPU_STATUS_INVALID_PARAMETER},
+            {"blob not page aligned", req_attach(4, 12288 + 512, 8192), GPU_STATUS_INVALID_PARAMETER},
             {"whole region", req_attach(2, 0, MiB), FWD},
             {"last byte", req_attach(2, MiB - 1, 1), FWD},
             {"blob re-attach", req_attach(4, 12288, 8192), FWD},

@@ -391,7 +391,7 @@ static uint32_t check_attach(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_
     if (r->has_backing || a->size == 0 || !range_inside(a->mem_addr, a->size, cl->cfg->data_size)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
-    if (r->kind == GPU_VIRT_KIND_BLOB && a->size != r->blob_size) {
+    if (r->kind == GPU_VIRT_KIND_BLOB && (a->size != r->blob_size || a->mem_addr % GPU_VIRT_BLOB_ALIGN != 0)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
     return VERDICT_FORWARD;
