@@ -6,7 +6,13 @@
  *
  * Checked beyond ASan/UBSan: every descriptor the driver publishes points
  * inside its DMA region, every response answers a request that was pushed
- * and not yet answered, and no request is answered twice.
+ * and not yet answered, and no request is answered twice. At the end of the
+ * input the device turns honest: it returns every chain still available,
+ * and while the driver keeps taking requests it keeps returning them. If the
+ * device has then returned exactly one used element per chain (used idx ==
+ * avail idx), whatever it wrote before (bogus ids included), or the driver
+ * has given up on the device, every request pushed must have been answered
+ * exactly once and none dropped.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -223,9 +229,12 @@ static void device_complete(input_t *in)
     virtq_used_elem_t e = {.id = take(in, 2), .len = 0};
     uint16_t avail_idx = __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE);
     if ((mode & 1) == 0 && avail_idx != dev.last_avail) {
-        e.id = avail->ring[dev.last_avail % size];
+        uint16_t head = avail->ring[dev.last_avail % size];
         dev.last_avail++;
-        e.len = answer_available(in, (uint16_t)e.id);
+        e.len = answer_available(in, head);
+        if ((mode & 8) == 0) {
+            e.id = head; /* else the chain's one used element carries the input's id (bogus, or another head) */
+        }
     }
     if (mode & 2) {
         e.len = take(in, 4);
@@ -234,6 +243,38 @@ static void device_complete(input_t *in)
     uint16_t step = (mode & 4) ? (uint16_t)take(in, 2) : 1;
     __atomic_store_n(&used->idx, (uint16_t)(used->idx + step), __ATOMIC_RELEASE);
     dev.cause |= VIRTIO_MMIO_INT_VRING;
+}
+
+/* The honest device: returns every chain made available and not yet taken, one used element each. */
+static void device_return_all(input_t *in)
+{
+    uint32_t size = dev.size[0];
+    if (size == 0) {
+        return;
+    }
+    virtq_avail_t *avail = (virtq_avail_t *)dma_ptr(dev.avail_io[0], VIRTQ_AVAIL_BYTES(size));
+    virtq_used_t *used = (virtq_used_t *)dma_ptr(dev.used_io[0], VIRTQ_USED_BYTES(size));
+    uint16_t avail_idx = __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE);
+    while (dev.last_avail != avail_idx) {
+        uint16_t head = avail->ring[dev.last_avail % size];
+        dev.last_avail++;
+        virtq_used_elem_t e = {.id = head, .len = answer_available(in, head)};
+        used->ring[used->idx % size] = e;
+        __atomic_store_n(&used->idx, (uint16_t)(used->idx + 1), __ATOMIC_RELEASE);
+        dev.cause |= VIRTIO_MMIO_INT_VRING;
+    }
+}
+
+/* True if the device has returned one used element per chain made available (or has no control queue). */
+static bool device_balanced(void)
+{
+    uint32_t size = dev.size[0];
+    if (size == 0) {
+        return true;
+    }
+    const virtq_avail_t *avail = (const virtq_avail_t *)dma_ptr(dev.avail_io[0], VIRTQ_AVAIL_BYTES(size));
+    const virtq_used_t *used = (const virtq_used_t *)dma_ptr(dev.used_io[0], VIRTQ_USED_BYTES(size));
+    return __atomic_load_n(&used->idx, __ATOMIC_ACQUIRE) == __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE);
 }
 
 static void scribble_used(input_t *in)
@@ -271,6 +312,38 @@ static void pop_responses(gpu_queue_t *resp_q, uint32_t seq)
             abort(); /* an answer to nothing, a second answer, or a status outside the protocol */
         }
         answered[r.id] = 1;
+    }
+}
+
+/*
+ * End of input: the virtualiser drains responses, the device returns every
+ * chain, the driver takes the rest of the requests; until nothing moves.
+ */
+static void drain(input_t *in, gpu_queue_t *req_q, gpu_queue_t *resp_q, uint32_t seq)
+{
+    for (uint32_t round = 0; round < MAX_REQS; round++) {
+        uint32_t waiting = gpu_queue_space(req_q); /* free request slots: grows as the driver takes requests */
+        pop_responses(resp_q, seq);
+        gpu_driver_handle_requests(&drv);
+        device_return_all(in);
+        gpu_driver_handle_irq(&drv);
+        (void)gpu_driver_take_signal(&drv);
+        if (gpu_queue_length(resp_q) == 0 && gpu_queue_space(req_q) == waiting) {
+            return; /* nothing moved */
+        }
+    }
+}
+
+/* Every request answered exactly once (at most once is checked as answers arrive). */
+static void check_all_answered(uint32_t seq)
+{
+    if (drv.stats.lost_responses != 0) {
+        abort(); /* an answer dropped although the virtualiser never corrupted its queue */
+    }
+    for (uint32_t id = 0; id < seq; id++) {
+        if (!answered[id]) {
+            abort(); /* the device returned every chain (or was given up), yet this request is unanswered */
+        }
     }
 }
 
@@ -345,6 +418,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         (void)gpu_driver_take_signal(&drv);
     }
+    drain(&in, &req_q, &resp_q, seq);
     pop_responses(&resp_q, seq);
+    if (device_balanced() || !drv.ready) {
+        check_all_answered(seq);
+    }
     return 0;
 }

@@ -1,8 +1,10 @@
 /*
  * Device misbehaviour, one fault-injection knob of the model per test:
  * held and reordered completions, bogus used ids and lengths, spurious
- * interrupts. The request concerned gets an error (when it can be named),
- * a log line is written, and everything else keeps working.
+ * interrupts. The request concerned gets an error (for a bogus used id: once
+ * the device has returned an element for every chain, the command left in
+ * flight gets DEVICE_ERROR), a log line is written, and everything else
+ * keeps working.
  */
 #include "driver_test.h"
 
@@ -91,6 +93,40 @@ static void test_out_of_order_display_info(void **state)
     assert_int_equal(h->info->display.scanouts[0].rect.width, 1280);
 }
 
+/* Checks the driver's queue and slots are all free again (nothing leaked, nothing freed twice). */
+static void assert_all_free(vgpu_harness_t *h)
+{
+    assert_int_equal(h->drv->num_free_slots, h->drv->num_slots);
+    assert_int_equal(virtq_num_free(&h->drv->ctrl), h->drv->ctrl.size);
+    assert_int_equal(virtq_in_flight(&h->drv->ctrl), 0);
+}
+
+/*
+ * Pops every response of ids [first, first + n): exactly one each; the ids in
+ * `errors` (count n_err) must be DEVICE_ERROR, every other one OK.
+ */
+static void expect_answers(vgpu_harness_t *h, uint32_t first, uint32_t n, const uint32_t *errors, uint32_t n_err)
+{
+    uint8_t seen[512] = {0};
+    uint32_t count = 0;
+    gpu_resp_t resp;
+    while (vh_pop(h, &resp)) {
+        assert_in_range(resp.id, first, first + n - 1);
+        assert_int_equal(seen[resp.id - first], 0);
+        seen[resp.id - first] = 1;
+        uint32_t want = GPU_STATUS_OK;
+        for (uint32_t i = 0; i < n_err; i++) {
+            want = resp.id == errors[i] ? GPU_STATUS_DEVICE_ERROR : want;
+        }
+        if (resp.status != want) {
+            fail_msg("request %u: status %u, want %u", (unsigned)resp.id, (unsigned)resp.status, (unsigned)want);
+        }
+        count++;
+    }
+    assert_int_equal(count, n);
+}
+
+/* The used element of the only command in flight names nothing: that command gets DEVICE_ERROR. */
 static void test_bogus_used_id_out_of_range(void **state)
 {
     vgpu_harness_t *h = *state;
@@ -98,9 +134,14 @@ static void test_bogus_used_id_out_of_range(void **state)
     vgpu_model_fault_bogus_used_id(h->model, 5000);
     push_creates(h, 1, 1);
     vh_kick(h);
-    assert_int_equal(vh_pending(h), 0); /* the request cannot be named: no answer */
+    const uint32_t err[] = {1};
+    expect_answers(h, 1, 1, err, 1);
     assert_int_equal(h->drv->stats.bogus_used, 1);
+    assert_int_equal(h->drv->stats.orphaned, 1);
     assert_int_equal(vh_log_count("heads no command in flight"), 1);
+    assert_int_equal(vh_log_count("request 1 (code 2): the device used up its elements without naming this command"),
+                     1);
+    assert_all_free(h);
     assert_still_serving(h, 100);
 }
 
@@ -111,8 +152,10 @@ static void test_bogus_used_id_not_head(void **state)
     vgpu_model_fault_bogus_used_id(h->model, 1);
     push_creates(h, 1, 1);
     vh_kick(h);
-    assert_int_equal(vh_pending(h), 0);
+    const uint32_t err[] = {1};
+    expect_answers(h, 1, 1, err, 1);
     assert_int_equal(h->drv->stats.bogus_used, 1);
+    assert_all_free(h);
     assert_still_serving(h, 100);
 }
 
@@ -120,7 +163,8 @@ static void test_bogus_used_id_not_head(void **state)
  * Three commands A B C completed in reverse; C's entry carries A's head. A
  * is answered (with C's answer: indistinguishable), B normally, and A's own
  * entry is then refused: a chain is never freed twice and nobody is answered
- * twice. C stays in flight.
+ * twice. The device has then returned three elements for three chains, so C
+ * can never complete: it gets DEVICE_ERROR.
  */
 static void test_bogus_used_id_duplicate(void **state)
 {
@@ -129,13 +173,131 @@ static void test_bogus_used_id_duplicate(void **state)
     vgpu_model_fault_reorder(h->model, 1);
     vgpu_model_fault_bogus_used_id(h->model, 0); /* A's head: the first chain of a fresh queue */
     vh_kick(h);
-    uint32_t order[3];
-    assert_int_equal(pop_all(h, 1, 3, GPU_STATUS_OK, order), 2);
+    const uint32_t err[] = {3};
+    expect_answers(h, 1, 3, err, 1);
     assert_int_equal(h->drv->stats.bogus_used, 1);
-    assert_int_equal(virtq_num_free(&h->drv->ctrl), h->drv->ctrl.size - 2); /* C's chain only */
-    assert_int_equal(h->drv->num_free_slots, h->drv->num_slots - 1);
+    assert_int_equal(h->drv->stats.orphaned, 1);
+    assert_all_free(h);
     vgpu_model_fault_reorder(h->model, 0);
     assert_still_serving(h, 100);
+}
+
+/* In a batch of eight, only the command whose element was spoiled fails; in order, then out of order. */
+static void test_bogus_used_id_in_batch(void **state)
+{
+    vgpu_harness_t *h = *state;
+    vgpu_model_fault_bogus_used_id(h->model, 0xffffffffu);
+    push_creates(h, 1, 8);
+    vh_kick(h);
+    const uint32_t first[] = {1}; /* published first */
+    expect_answers(h, 1, 8, first, 1);
+    vgpu_model_fault_reorder(h->model, 1);
+    vgpu_model_fault_bogus_used_id(h->model, 0xffffffffu);
+    push_creates(h, 11, 8);
+    vh_kick(h);
+    const uint32_t last[] = {18}; /* published first when the batch is reversed */
+    expect_answers(h, 11, 8, last, 1);
+    assert_int_equal(h->drv->stats.orphaned, 2);
+    assert_all_free(h);
+    assert_still_serving(h, 100);
+}
+
+/*
+ * Several bogus ids, each in a batch bigger than the command slots (so the
+ * driver publishes several batches per round): one DEVICE_ERROR per bogus id
+ * and nothing leaked, so hundreds of requests afterwards still go through.
+ */
+static void test_bogus_used_ids_leak_nothing(void **state)
+{
+    vgpu_harness_t *h = *state;
+    const uint32_t ids[] = {5000, 0xffffffffu, 64, 65535, 256, 1u << 16};
+    const uint32_t n = 40;
+    assert_true(n > h->drv->num_slots);
+    for (uint32_t round = 0; round < sizeof(ids) / sizeof(ids[0]); round++) {
+        uint32_t first = 1 + round * n;
+        vgpu_model_fault_bogus_used_id(h->model, ids[round]);
+        for (uint32_t i = 0; i < n; i++) {
+            gpu_req_t r = vh_req_display_info(first + i);
+            assert_true(vh_push(h, &r));
+        }
+        vh_kick(h);
+        expect_answers(h, first, n, &first, 1); /* the first command's element is the first published */
+        assert_all_free(h);
+    }
+    assert_int_equal(h->drv->stats.orphaned, sizeof(ids) / sizeof(ids[0]));
+    for (uint32_t i = 0; i < 300; i++) {
+        gpu_req_t r = vh_req_display_info(1000 + i);
+        assert_true(vh_push(h, &r));
+    }
+    vh_kick(h);
+    gpu_resp_t resp;
+    uint32_t ok = 0;
+    while (vh_pop(h, &resp)) {
+        ok += resp.status == GPU_STATUS_OK;
+    }
+    assert_int_equal(ok, 300);
+    assert_all_free(h);
+}
+
+/*
+ * A bogus element while the device holds other completions: the device still
+ * owes those (used idx < avail idx), so nothing is orphaned and nobody is
+ * answered yet. When it releases them, every element is in: the held ones
+ * get their answers and the spoiled one DEVICE_ERROR.
+ */
+static void test_bogus_used_id_while_held(void **state)
+{
+    vgpu_harness_t *h = *state;
+    vgpu_model_fault_hold(h->model, 1);
+    push_creates(h, 2, 2);
+    vh_kick(h);
+    assert_int_equal(vgpu_model_fault_held(h->model), 2);
+    vgpu_model_fault_hold(h->model, 0);
+    vgpu_model_fault_bogus_used_id(h->model, 5000);
+    push_creates(h, 1, 1); /* processed and published at once, with the bogus id */
+    vh_kick(h);
+    assert_int_equal(h->drv->stats.bogus_used, 1);
+    assert_int_equal(vh_pending(h), 0);
+    assert_int_equal(h->drv->stats.orphaned, 0);
+    assert_int_equal(virtq_in_flight(&h->drv->ctrl), 3);
+    assert_int_equal(vgpu_model_fault_release(h->model), 2);
+    vh_run(h);
+    const uint32_t err[] = {1};
+    expect_answers(h, 1, 3, err, 1);
+    assert_all_free(h);
+    assert_still_serving(h, 100);
+}
+
+/* The bogus id lands on one of the held completions when they are released. */
+static void test_bogus_used_id_on_release(void **state)
+{
+    vgpu_harness_t *h = *state;
+    vgpu_model_fault_hold(h->model, 1);
+    push_creates(h, 1, 4);
+    vh_kick(h);
+    vgpu_model_fault_hold(h->model, 0);
+    vgpu_model_fault_bogus_used_id(h->model, 5000);
+    assert_int_equal(vgpu_model_fault_release(h->model), 4);
+    vh_run(h);
+    const uint32_t err[] = {1};
+    expect_answers(h, 1, 4, err, 1);
+    assert_all_free(h);
+    assert_still_serving(h, 100);
+}
+
+/* A bogus id and a bogus length on the same element: one answer, DEVICE_ERROR; the length is never used. */
+static void test_bogus_used_id_and_len(void **state)
+{
+    vgpu_harness_t *h = *state;
+    vgpu_model_fault_bogus_used_id(h->model, 5000);
+    vgpu_model_fault_bogus_used_len(h->model, UINT32_MAX);
+    push_creates(h, 1, 2);
+    vh_kick(h);
+    const uint32_t err[] = {1};
+    expect_answers(h, 1, 2, err, 1);
+    assert_int_equal(h->drv->stats.bad_responses, 0);
+    assert_int_equal(h->drv->stats.orphaned, 1);
+    assert_all_free(h);
 }
 
 typedef struct len_case {
@@ -211,6 +373,11 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_bogus_used_id_out_of_range, dt_setup, dt_teardown),
             cmocka_unit_test_setup_teardown(test_bogus_used_id_not_head, dt_setup, dt_teardown),
             cmocka_unit_test_setup_teardown(test_bogus_used_id_duplicate, dt_setup, dt_teardown),
+            cmocka_unit_test_setup_teardown(test_bogus_used_id_in_batch, dt_setup, dt_teardown),
+            cmocka_unit_test_setup_teardown(test_bogus_used_ids_leak_nothing, dt_setup, dt_teardown),
+            cmocka_unit_test_setup_teardown(test_bogus_used_id_while_held, dt_setup, dt_teardown),
+            cmocka_unit_test_setup_teardown(test_bogus_used_id_on_release, dt_setup, dt_teardown),
+            cmocka_unit_test_setup_teardown(test_bogus_used_id_and_len, dt_setup, dt_teardown),
             cmocka_unit_test_setup_teardown(test_bogus_used_len, dt_setup, dt_teardown),
             cmocka_unit_test_setup_teardown(test_generous_used_len, dt_setup, dt_teardown),
             cmocka_unit_test_setup_teardown(test_spurious_interrupt, dt_setup, dt_teardown),

@@ -1,6 +1,7 @@
 /*
  * The split virtqueue on its own, with the test playing the device: index
- * wrap-around at 2^16, chains freed once, and every kind of bogus used entry.
+ * wrap-around at 2^16, chains freed once, every kind of bogus used entry, and
+ * chains orphaned by a bogus entry.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -139,6 +140,78 @@ static void test_bogus_entries(void **state)
     assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_IDX_BROKEN);
 }
 
+/* Drains virtq_take_orphan(), storing the tokens. Returns how many chains it reclaimed. */
+static uint32_t take_orphans(uint32_t *tokens, uint32_t max)
+{
+    uint32_t n = 0;
+    uint32_t t;
+    while (virtq_take_orphan(&q, &t)) {
+        assert_true(n < max);
+        tokens[n++] = t;
+    }
+    return n;
+}
+
+/*
+ * Chains whose used element was spent on a bogus id are reclaimed only once
+ * the device has returned one element per published chain; a late element
+ * naming a reclaimed head is then bogus and frees nothing.
+ */
+static void test_orphans(void **state)
+{
+    (void)state;
+    uint32_t tokens[QSIZE];
+    assert_int_equal(take_orphans(tokens, QSIZE), 0); /* nothing in flight */
+    for (uint32_t t = 1; t <= 3; t++) {
+        assert_true(add_pair(t));
+    }
+    assert_int_equal(take_orphans(tokens, QSIZE), 0); /* added, not published: not orphans */
+    virtq_publish(&q);
+    uint16_t a = avail_head(0);
+    virtq_completion_t c;
+    device_use(QSIZE, 24);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+    device_use(avail_head(1), 24);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_OK);
+    assert_int_equal(take_orphans(tokens, QSIZE), 0); /* one element still owed (held completion) */
+    device_use(0xffffffffu, 24);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+    assert_int_equal(take_orphans(tokens, QSIZE), 2); /* three elements for three chains */
+    assert_int_equal(tokens[0] + tokens[1], 1 + 3);
+    assert_int_equal(virtq_num_free(&q), QSIZE);
+    assert_int_equal(virtq_in_flight(&q), 0);
+    device_use(a, 24); /* a late element for a reclaimed head */
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+    assert_int_equal(virtq_num_free(&q), QSIZE);
+    assert_int_equal(take_orphans(tokens, QSIZE), 0);
+}
+
+/* The orphan rule across the 16-bit wrap of both indices. */
+static void test_orphans_wrap(void **state)
+{
+    (void)state;
+    q.avail_idx = q.published = q.last_used = 65534;
+    q.avail_shared->idx = 65534;
+    q.used_shared->idx = 65534;
+    for (uint32_t t = 1; t <= 4; t++) {
+        assert_true(add_pair(t));
+    }
+    virtq_publish(&q);
+    virtq_completion_t c;
+    uint32_t tokens[QSIZE];
+    for (uint32_t i = 0; i < 3; i++) {
+        device_use(5000, 24);
+        assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+        assert_int_equal(take_orphans(tokens, QSIZE), 0);
+    }
+    device_use(avail_head((uint16_t)(65534u + 2u)), 24); /* position 0 after the wrap */
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_OK);
+    assert_int_equal(c.token, 3);
+    assert_int_equal(q.last_used, 2);
+    assert_int_equal(take_orphans(tokens, QSIZE), 3);
+    assert_int_equal(virtq_num_free(&q), QSIZE);
+}
+
 /* A device that scribbles on the descriptor table cannot corrupt the free list. */
 static void test_table_scribble(void **state)
 {
@@ -174,6 +247,8 @@ int main(void)
             cmocka_unit_test_setup(test_exhaustion_and_reuse, setup),
             cmocka_unit_test_setup(test_index_wrap, setup),
             cmocka_unit_test_setup(test_bogus_entries, setup),
+            cmocka_unit_test_setup(test_orphans, setup),
+            cmocka_unit_test_setup(test_orphans_wrap, setup),
             cmocka_unit_test_setup(test_table_scribble, setup),
             cmocka_unit_test_setup(test_no_notify_flag, setup),
     };

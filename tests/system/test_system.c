@@ -428,18 +428,31 @@ static void test_faults_leave_other_client_correct(void **state)
     assert_true(f->anim.frames >= 20);
 
     /*
-     * A used entry with a bogus id: the driver drops it, and the command it
-     * stood for never completes, so the animation waits forever for that
-     * frame (the driver cannot tell which request the entry meant). The demo
-     * keeps working.
+     * A used entry with a bogus id: the driver cannot tell which command it
+     * meant, but once the device has returned one element per chain the
+     * command left in flight gets DEVICE_ERROR. The animation sees exactly
+     * one failed present, rebuilds, and carries on; the demo is untouched.
      */
+    vh_log_reset();
+    uint32_t frames = f->anim.frames;
     vgpu_model_fault_bogus_used_id(m, 0xbeef);
     anim_run_frames(&f->anim, 5);
     sys_rig_run(f->r);
+    assert_int_equal(f->r->h->drv->stats.bogus_used, 1);
+    assert_int_equal(f->r->h->drv->stats.orphaned, 1);
+    assert_int_equal(vh_log_count("without naming this command"), 1);
+    assert_int_equal(f->anim.failures, 1);
+    assert_int_equal(f->anim.frames, frames + 5);
+    assert_false(f->anim.busy);
     for (uint32_t s = 2; s <= 6; s++) {
         demo_tick(f->r, &f->demo);
         check_demo_screen(f->r, 0, s, 640, 480);
     }
+    check_both(f, 6);
+    anim_run_frames(&f->anim, 3); /* and it keeps going afterwards */
+    sys_rig_run(f->r);
+    assert_int_equal(f->anim.frames, frames + 8);
+    assert_int_equal(f->anim.failures, 0);
     assert_int_equal(f->demo.failures, 0);
     sys_rig_free(f->r);
     free(f);

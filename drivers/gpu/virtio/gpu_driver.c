@@ -135,7 +135,32 @@ static void complete(gpu_driver_t *drv, const virtq_completion_t *c)
     release_slot(drv, slot);
 }
 
-/* Takes every used entry of the control queue. Returns how many there were. */
+/*
+ * A bogus used id cannot name its request, but it still is the one used
+ * element the device returns for some chain. Once the driver has consumed as
+ * many used elements as chains it made available (see virtq_take_orphan), the
+ * commands still in flight can never complete: answer each DEVICE_ERROR and
+ * free its slot, keeping the device in service for everyone else. Returns how
+ * many there were.
+ */
+static uint32_t answer_orphans(gpu_driver_t *drv)
+{
+    uint32_t n = 0;
+    uint32_t slot;
+    while (drv->ready && virtq_take_orphan(&drv->ctrl, &slot)) {
+        gpu_driver_slot_t *s = &drv->slots[slot]; /* our own cookie, always a valid slot */
+        drv->stats.orphaned++;
+        LOG_ERR("request %u (code %u): the device used up its elements without naming this command; answered "
+                "DEVICE_ERROR\n",
+                (unsigned)s->req_id, (unsigned)s->req_code);
+        respond(drv, s->req_code, s->req_id, GPU_STATUS_DEVICE_ERROR);
+        release_slot(drv, slot);
+        n++;
+    }
+    return n;
+}
+
+/* Takes every used entry of the control queue, then answers orphaned commands. Returns how many there were. */
 static uint32_t harvest(gpu_driver_t *drv)
 {
     uint32_t seen = 0;
@@ -150,12 +175,12 @@ static uint32_t harvest(gpu_driver_t *drv)
             complete(drv, &c);
         } else if (r == VIRTQ_USED_BOGUS_ID) {
             drv->stats.bogus_used++;
-            LOG_ERR("used entry names descriptor %u, which heads no command in flight; ignored\n", (unsigned)c.bad_id);
+            LOG_ERR("used entry names descriptor %u, which heads no command in flight; skipped\n", (unsigned)c.bad_id);
         } else {
             fail_device(drv, "used index ran more than a ring ahead");
         }
     }
-    return seen;
+    return seen + answer_orphans(drv);
 }
 
 /* --- configuration changes ---------------------------------------------------------------------------------------- */

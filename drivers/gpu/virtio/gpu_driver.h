@@ -59,6 +59,7 @@ typedef struct gpu_driver_stats {
     uint64_t completed;      /* used entries matched to a command */
     uint64_t notifies;       /* device notifications (one per batch) */
     uint64_t bogus_used;     /* used entries naming no command in flight */
+    uint64_t orphaned;       /* commands answered DEVICE_ERROR because their used element went to a bogus id */
     uint64_t bad_responses;  /* wrong length or type */
     uint64_t spurious_irqs;  /* interrupts with nothing to do */
     uint64_t display_events; /* VIRTIO_GPU_EVENT_DISPLAY seen */

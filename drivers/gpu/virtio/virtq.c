@@ -139,3 +139,19 @@ uint16_t virtq_in_flight(const virtq_t *q)
     }
     return n;
 }
+
+bool virtq_take_orphan(virtq_t *q, uint32_t *token)
+{
+    /* num_free == size: nothing in flight (the common case, checked in O(1)). */
+    if (q->last_used != q->published || q->avail_idx != q->published || q->num_free == q->size) {
+        return false;
+    }
+    for (uint16_t head = 0; head < q->size; head++) {
+        if (q->chain_len[head] != 0) {
+            *token = q->token[head];
+            free_chain(q, head); /* a late element naming head finds chain_len 0 (unless reused): nothing freed twice */
+            return true;
+        }
+    }
+    return false;
+}

@@ -101,3 +101,23 @@ virtq_used_result_t virtq_get_used(virtq_t *q, virtq_completion_t *out);
 
 /* Number of chains in flight. */
 uint16_t virtq_in_flight(const virtq_t *q);
+
+/*
+ * Reclaims one chain that can no longer complete, returning true with its
+ * token (its descriptors are back on the free list), or false if there is
+ * none.
+ *
+ * Why such chains exist: the device returns exactly one used element per
+ * chain made available (virtio 1.2 section 2.7.8: used->idx counts the
+ * elements it has added, each naming the head of a chain it is done with).
+ * So once the driver has consumed as many used elements as it has published
+ * chains (last_used == published, free-running 16-bit indices), the device
+ * owes nothing more; a chain still in flight then had its element spent on
+ * a bogus id and will never be named. While the device holds completions,
+ * last_used stays behind published and nothing is an orphan. Chains added
+ * but not yet published are never orphans (false until they are published).
+ *
+ * Private state only: no ring read, so no barrier. The used elements that
+ * moved last_used were read after V3 by virtq_get_used().
+ */
+bool virtq_take_orphan(virtq_t *q, uint32_t *token);
