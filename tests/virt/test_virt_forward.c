@@ -164,6 +164,24 @@ static void test_refused_create(void **state)
     assert_int_equal(env_call_local(0, &a), GPU_STATUS_INVALID_RESOURCE_ID);
 }
 
+/* A create that ended in DEVICE_ERROR may exist on the device: its device id is never reused. */
+static void test_device_error_create_retires_id(void **state)
+{
+    (void)state;
+    setup3();
+    gpu_req_t d = send_expect_forward(0, req_create_2d(4, FMT, 8, 8));
+    uint32_t dev = d.create_2d.resource_id;
+    assert_int_equal(answer_and_receive(0, &d, GPU_STATUS_DEVICE_ERROR).status, GPU_STATUS_DEVICE_ERROR);
+    assert_int_equal(E->virt.devid_orphans, 1);
+    gpu_req_t f = req_flush(4, 0, 0, 1, 1);
+    assert_int_equal(env_call_local(0, &f), GPU_STATUS_INVALID_RESOURCE_ID);
+    for (uint32_t id = 4; id < 8; id++) {
+        d = send_expect_forward(0, req_create_2d(id, FMT, 8, 8));
+        assert_int_not_equal(d.create_2d.resource_id, dev);
+        assert_int_equal(answer_and_receive(0, &d, GPU_STATUS_OK).status, GPU_STATUS_OK);
+    }
+}
+
 /* A failed unref keeps the resource (and its scanout); a failed attach leaves it unbacked. */
 static void test_failed_unref_and_attach(void **state)
 {
@@ -507,12 +525,19 @@ static void test_display_gives_up(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_translation),      cmocka_unit_test(test_error_propagation),
-            cmocka_unit_test(test_refused_create),   cmocka_unit_test(test_failed_unref_and_attach),
-            cmocka_unit_test(test_stale_driver_ids), cmocka_unit_test(test_dependent_requests_in_order),
-            cmocka_unit_test(test_scanout_order),    cmocka_unit_test(test_pipelined_out_of_order),
-            cmocka_unit_test(test_display_view),     cmocka_unit_test(test_display_deferred),
-            cmocka_unit_test(test_display_event),    cmocka_unit_test(test_display_retry),
+            cmocka_unit_test(test_translation),
+            cmocka_unit_test(test_error_propagation),
+            cmocka_unit_test(test_refused_create),
+            cmocka_unit_test(test_device_error_create_retires_id),
+            cmocka_unit_test(test_failed_unref_and_attach),
+            cmocka_unit_test(test_stale_driver_ids),
+            cmocka_unit_test(test_dependent_requests_in_order),
+            cmocka_unit_test(test_scanout_order),
+            cmocka_unit_test(test_pipelined_out_of_order),
+            cmocka_unit_test(test_display_view),
+            cmocka_unit_test(test_display_deferred),
+            cmocka_unit_test(test_display_event),
+            cmocka_unit_test(test_display_retry),
             cmocka_unit_test(test_display_gives_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

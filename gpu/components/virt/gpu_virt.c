@@ -146,6 +146,13 @@ static void devid_release(gpu_virt_t *virt, uint32_t id)
     virt->devid_free = id;
 }
 
+/* The device may still hold device id `id` (its answer is unknown): never hand it out again. */
+static void devid_retire(gpu_virt_t *virt, uint32_t id, const char *what, uint32_t status)
+{
+    LOG_ERR("%s of device resource %u failed (status %u); id retired\n", what, id, status);
+    virt->devid_orphans++;
+}
+
 /* Device scanout `ds` (owned by `cl`) now shows client resource `id` (0: nothing). */
 static void scanout_show(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t ds, uint32_t id)
 {
@@ -333,16 +340,24 @@ static void forward_create_blob(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_vir
     drv->create_blob.size = c->size;
 }
 
-/* Both creates: a refused create gives the id back. */
+/*
+ * Both creates: a refused create gives the id back. A create that ended in
+ * DEVICE_ERROR may have taken effect on the device, so its id is retired.
+ */
 static void complete_create(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_inflight_t *e, uint32_t status)
 {
     /* create_2d and create_blob both start with resource_id */
     gpu_virt_resource_t *r = res_checked(cl, e->req.create_2d.resource_id);
     r->busy = 0;
-    if (status != GPU_STATUS_OK) {
-        devid_release(virt, r->device_id);
-        res_forget(virt, r);
+    if (status == GPU_STATUS_OK) {
+        return;
     }
+    if (status == GPU_STATUS_DEVICE_ERROR) {
+        devid_retire(virt, r->device_id, "create", status);
+    } else {
+        devid_release(virt, r->device_id);
+    }
+    res_forget(virt, r);
 }
 
 /* ---- RESOURCE_UNREF ---- */
@@ -855,9 +870,7 @@ static void release_done(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint32_t stat
     if (status == GPU_STATUS_OK) {
         devid_release(virt, r->device_id);
     } else {
-        /* The device may still hold the id: never hand it out again. */
-        LOG_ERR("release: unref of device resource %u failed (status %u); id retired\n", r->device_id, status);
-        virt->devid_orphans++;
+        devid_retire(virt, r->device_id, "release: unref", status);
     }
     res_forget(virt, r);
 }
