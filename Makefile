@@ -3,6 +3,10 @@
 #   make test      every test (unit, sanitizers, TSan stress, model check, fuzz smoke, format)
 #   make bench     performance figures
 #   make fuzz      every fuzz target for FUZZ_LONG seconds each
+#   make qemu EXAMPLE=gpu   an example (gpu, multi, anim) on QEMU: a window, or the console
+#   make demo      the GPU demo on QEMU; headless, one PNG per state under build/demo/
+#   make e2e       the examples on QEMU, screendumps compared exactly with the expected pictures
+#                  (qemu: platform/qemu/module.mk; demo, e2e: tests/qemu/module.mk)
 #   make clean
 #
 # Components add themselves through a module.mk in their own directory; the

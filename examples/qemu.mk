@@ -1,8 +1,11 @@
 # The examples as qemu-platform images (gpu, multi, anim). Not a module.mk:
-# it uses platform/qemu's macros, so it must be read after
-# platform/qemu/module.mk. Until the platform includes it, run for example
+# it uses platform/qemu's macros, so platform/qemu/module.mk includes it at
+# its end. Run one with
 #
-#   make -f Makefile -f examples/qemu.mk qemu EXAMPLE=gpu
+#   make qemu EXAMPLE=gpu|multi|anim
+#
+# (`make demo` runs gpu and saves its states as PNG; `make e2e` checks all
+# three against exact expected pictures: tests/qemu/README.md.)
 #
 # Each PD: its glue and core (client PDs also the client library and the
 # shared client glue), the virtualiser and driver with their config sources

@@ -6,8 +6,12 @@
 #                                                           builds $(BUILD)/qemu/IMAGE.elf
 #   make qemu EXAMPLE=IMAGE                                 builds and runs it (window or console);
 #                                                           RUN_OPTS are tests/qemu/qemu-run.sh options
+#
+# The examples' images (gpu, multi, anim) come from examples/qemu.mk, included
+# at the end. `make demo` and `make e2e` are defined in tests/qemu/module.mk.
 
-DEPS += qemu-system-arm gcc-aarch64-linux-gnu libexpat1-dev
+# qemu-system-gui: QEMU's GTK and SDL windows (`make qemu` with a display).
+DEPS += qemu-system-arm qemu-system-gui gcc-aarch64-linux-gnu libexpat1-dev
 
 QEMU_CROSS ?= aarch64-linux-gnu-
 QEMU_CC := $(QEMU_CROSS)gcc
@@ -117,3 +121,6 @@ $(eval $(call qemu_image,virtio-probe,$(QEMU_DIR)/examples/virtio-probe/virtio-p
 # selftest: the runtime's libc, printf and cache operations from a PD, then a deliberate fault.
 $(eval $(call qemu_pd,selftest,selftest,$(QEMU_DIR)/examples/selftest/selftest.c))
 $(eval $(call qemu_image,selftest,$(QEMU_DIR)/examples/selftest/selftest.system))
+
+# The examples (examples/gpu, multi, anim) as images, from their system descriptions.
+include examples/qemu.mk

@@ -33,3 +33,31 @@ $(eval $(call add_check,qemu-selftest,$(BUILD)/qemu/selftest.elf tests/qemu/self
 $(eval $(call unit_test,qemu-sched,tests/qemu/test_sched.c,-Iplatform/qemu/include -Iplatform/qemu/src))
 # test_sched.c includes the runtime's sched.c: rebuild when it changes.
 $(BUILD)/bin/qemu-sched $(BUILD)/asan/qemu-sched: platform/qemu/src/sched.c
+
+# End-to-end tests of the examples on QEMU's virtio-gpu-device (tests/qemu/README.md):
+# exact screendump comparisons. `make e2e` runs just these.
+QEMU_ANIMCHECK := $(BUILD)/tests/qemu/animcheck
+$(QEMU_ANIMCHECK): tests/qemu/tools/animcheck.c examples/anim/anim.c lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c $(ALL_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iexamples/anim -Ilib/gpu_client -o $@ tests/qemu/tools/animcheck.c examples/anim/anim.c \
+		lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c $(QEMU_STB_LIB) -lm
+ALL_TARGETS += $(QEMU_ANIMCHECK)
+
+QEMU_E2E_SCRIPTS := tests/qemu/e2e-lib.sh tests/qemu/qemu-run.sh $(QEMU_QMP) $(QEMU_IMGCMP)
+QEMU_E2E_ENV := QMP=$(QEMU_QMP) IMGCMP=$(QEMU_IMGCMP) EXPECT=$(EXAMPLE_EXPECT) ANIMCHECK=$(QEMU_ANIMCHECK)
+$(eval $(call add_check,e2e-gpu,$(QEMU_OUT)/gpu.elf $(EXAMPLE_EXPECT) tests/qemu/e2e-gpu.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) tests/qemu/e2e-gpu.sh $(QEMU_OUT)/gpu.elf $(BUILD)/gen/fb_img.path $(BUILD)/e2e/gpu))
+$(eval $(call add_check,e2e-multi,$(QEMU_OUT)/multi.elf $(EXAMPLE_EXPECT) tests/qemu/e2e-multi.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) tests/qemu/e2e-multi.sh $(QEMU_OUT)/multi.elf $(BUILD)/gen/fb_img.path $(BUILD)/e2e/multi))
+$(eval $(call add_check,e2e-anim,$(QEMU_OUT)/anim.elf $(QEMU_ANIMCHECK) tests/qemu/e2e-anim.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) tests/qemu/e2e-anim.sh $(QEMU_OUT)/anim.elf $(BUILD)/e2e/anim))
+
+.PHONY: e2e demo
+# make e2e: the e2e-* checks alone, with the usual summary, then the states they skipped.
+e2e:
+	@$(MAKE) --no-print-directory test T='e2e-%'; rc=$$?; \
+	  grep -h '^# SKIP' $(BUILD)/checks/e2e-*.log 2>/dev/null | sed 's/^# SKIP/e2e: SKIPPED/'; exit $$rc
+
+# make demo: the GPU demo in a window, or headless with one PNG per state under $(BUILD)/demo/.
+demo: deps $(QEMU_OUT)/gpu.elf $(QEMU_QMP)
+	@QMP=$(QEMU_QMP) platform/qemu/demo.sh $(QEMU_OUT)/gpu.elf $(BUILD)/demo

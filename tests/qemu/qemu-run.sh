@@ -8,13 +8,19 @@
 #
 #   wait:ERE           wait for a console line matching the extended regex ERE,
 #                      after the line the previous wait matched
-#   dump:FILE          QMP screendump of the GPU's head 0 as PNG into FILE
+#   seen:ERE           wait for a console line matching ERE anywhere since boot
+#                      (for lines whose order is not fixed); does not move the
+#                      position of the next wait:
+#   dump:FILE          QMP screendump of the GPU's head 0 as PNG into FILE;
+#                      the guest is paused (QMP stop/cont) around it, so its
+#                      clock and its devices stand still while QEMU draws
 #   dump:FILE@HEAD     ... of head HEAD (needs a GPU with max_outputs > HEAD)
 #   sleep:SECONDS      pause (prefer wait: steps)
 #
 # then QEMU is stopped. Exit 0 when every step succeeded; otherwise exit 1
-# with "qemu-run: FAIL: ..." and the console's last lines. A console line
-# matching the failure pattern fails the run at once.
+# (3 for a moved-on dump, see -n) with "qemu-run: FAIL: ..." and the
+# console's last lines. A console line matching the failure pattern fails
+# the run at once.
 #
 # Options:
 #   -d DIR        work directory (default: a new one under ${TMPDIR:-/tmp})
@@ -22,6 +28,10 @@
 #   -g OPTS       add a virtio-gpu-device (modern interface), id "gpu", with
 #                 ",OPTS" appended when OPTS is not empty (e.g. max_outputs=2)
 #   -f ERE        failure pattern (default: 'qemu\|FATAL|\|ERROR:')
+#   -n ERE        moved-on pattern: a dump fails with exit 3 when, with the
+#                 guest paused, a console line after the last wait: match
+#                 already matches ERE (the guest has gone on to its next
+#                 state, so the dump may show that one: a host too slow)
 #   -q QMP        the qmp tool (default: build/tests/qemu/qmp or $QMP)
 #   -a ARGS       extra QEMU arguments (word-split)
 #   -i            interactive: QEMU in the foreground with the console on
@@ -36,6 +46,7 @@ limit=60
 gpu=""
 with_gpu=0
 fail_re='qemu\|FATAL|\|ERROR:'
+next_re=""
 qmp=${QMP:-build/tests/qemu/qmp}
 extra=""
 interactive=0
@@ -46,12 +57,13 @@ usage() {
     exit 2
 }
 
-while getopts d:t:g:f:q:a:ih opt; do
+while getopts d:t:g:f:n:q:a:ih opt; do
     case $opt in
     d) dir=$OPTARG ;;
     t) limit=$OPTARG ;;
     g) with_gpu=1; gpu=$OPTARG ;;
     f) fail_re=$OPTARG ;;
+    n) next_re=$OPTARG ;;
     q) qmp=$OPTARG ;;
     a) extra=$OPTARG ;;
     i) interactive=1 ;;
@@ -102,6 +114,7 @@ stop_qemu() {
 }
 trap stop_qemu EXIT INT TERM
 
+fail_code=1
 fail() {
     echo "qemu-run: FAIL: $*"
     echo "qemu-run: console ($log), last lines:"
@@ -110,7 +123,7 @@ fail() {
         echo "qemu-run: QEMU said:"
         sed 's/^/    | /' "$dir/qemu.out"
     fi
-    exit 1
+    exit "$fail_code"
 }
 
 elapsed() {
@@ -148,6 +161,36 @@ wait_for() {
     done
 }
 
+seen_anywhere() {
+    while :; do
+        alive=1
+        kill -0 "$qemu_pid" 2>/dev/null || alive=0
+        line=$(tr -d '\r' <"$log" | grep -E -m1 -- "$1")
+        if [ -n "$line" ]; then
+            echo "qemu-run: $(elapsed)s: seen: $line"
+            return 0
+        fi
+        [ "$alive" -eq 1 ] || fail "QEMU exited after $(elapsed)s, waiting to see '$1'"
+        check_health "waiting to see '$1'"
+        sleep 0.1
+    done
+}
+
+qmp_cmd() {
+    "$qmp" "$sock" "{\"execute\":\"$1\"}" 10 >/dev/null || fail "QMP $1 failed"
+}
+
+# With the guest paused: fail (exit 3) if it has already printed a line
+# matching the moved-on pattern after the last wait: match.
+check_not_moved_on() {
+    [ -n "$next_re" ] || return 0
+    later=$(tail -n "+$((seen + 1))" "$log" | tr -d '\r' | grep -E -m1 -- "$next_re")
+    if [ -n "$later" ]; then
+        fail_code=3
+        fail "the guest had moved on before the screendump ('$later'): host too slow?"
+    fi
+}
+
 dump() {
     file=${1%@*}
     head=0
@@ -155,8 +198,15 @@ dump() {
     [ "$with_gpu" -eq 1 ] || fail "dump:$1 needs a GPU (-g)"
     case $file in /*) ;; *) file=$(pwd)/$file ;; esac
     rm -f "$file"
+    paused=0
+    if kill -0 "$qemu_pid" 2>/dev/null; then
+        qmp_cmd stop
+        paused=1
+    fi
+    check_not_moved_on
     reply=$("$qmp" "$sock" "{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"$file\",\"format\":\"png\",\"device\":\"gpu\",\"head\":$head}}" 10) ||
         fail "screendump of head $head into $file: $reply"
+    [ "$paused" -eq 0 ] || qmp_cmd cont
     [ -s "$file" ] || fail "screendump wrote no $file"
     echo "qemu-run: $(elapsed)s: screendump head $head -> $file"
 }
@@ -164,6 +214,7 @@ dump() {
 for step in "$@"; do
     case $step in
     wait:*) wait_for "${step#wait:}" ;;
+    seen:*) seen_anywhere "${step#seen:}" ;;
     dump:*) dump "${step#dump:}" ;;
     sleep:*) sleep "${step#sleep:}"; check_health "after $step" ;;
     *) fail "unknown step '$step'" ;;

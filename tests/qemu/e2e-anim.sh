@@ -1,0 +1,71 @@
+#!/bin/sh
+# e2e-anim: the animated example (examples/anim) on QEMU's virtio-gpu-device.
+# Follows three of its once-a-second frame-rate lines and takes a QMP
+# screendump after each of the first two (the guest paused meanwhile), then
+# checks:
+#
+# - frames are presented: every rate is above zero and the frame total grows;
+# - each dump is exactly the background with one 64x64 square
+#   (ANIM_BOX_COLOUR) where the animation puts it after m moves of 4 pixels,
+#   for some m between the frame totals printed before and after the dump
+#   (tests/qemu/tools/animcheck.c).
+#
+# The square's size and step (64, 4) are the glue's (examples/anim/anim_pd.c).
+#
+#   QMP=... ANIMCHECK=... tests/qemu/e2e-anim.sh IMAGE.elf WORK_DIR
+#
+# Prints TAP; everything stays in WORK_DIR.
+set -u
+image=$1
+dir=$2
+name=e2e-anim
+box=64
+step=4
+here=$(dirname "$0")
+# shellcheck source=tests/qemu/e2e-lib.sh
+. "$here/e2e-lib.sh"
+rm -rf "$dir"
+mkdir -p "$dir"
+
+rate='^anim: [0-9]+ frames/s \([0-9]+ frames in all\)$'
+boot "the animation runs on QEMU" -t 45 -g '' -f 'qemu\|FATAL|\|ERROR:|present failed' "$image" \
+    wait:'^anim: scanout 0 is [0-9]+x[0-9]+$' wait:"$rate" dump:"$dir/frame-1.png" wait:"$rate" \
+    dump:"$dir/frame-2.png" wait:"$rate" || {
+    tap_end
+    exit 1
+}
+
+console | grep -E "$rate" | head -n 3 | sed 's/^anim: \([0-9]*\) frames\/s (\([0-9]*\) frames in all)$/\1 \2/' >"$dir/rates"
+# shellcheck disable=SC2046
+set -- $(cat "$dir/rates")
+if [ $# -eq 6 ] && [ "$1" -gt 0 ] && [ "$3" -gt 0 ] && [ "$5" -gt 0 ] && [ "$4" -gt "$2" ] && [ "$6" -gt "$4" ]; then
+    tap_ok "frames are presented: $1, $3, $5 frames/s ($6 in all)"
+else
+    tap_not_ok "frames are presented: rates and totals '$*'"
+fi
+t1=${2:-0}
+t2=${4:-0}
+t3=${6:-0}
+
+# frame N LO HI: dump N shows the square after m moves, LO <= m <= HI.
+frame() {
+    compared=$((compared + 1))
+    lo=$2
+    hi=$3
+    f=$dir/frame-$1.png
+    desc="dump $1: exactly the background and one ${box}x$box square where frames $lo..$hi put it"
+    if "$ANIMCHECK" "$f" "$box" "${f%.png}-diff.png" "$step" "$lo" "$hi" >"$dir/check.out" 2>&1; then
+        tap_ok "$desc"
+        tap_diag "$dir/check.out"
+    else
+        tap_not_ok "$desc"
+        tap_diag "$dir/check.out"
+        echo "#   kept: $f (and ${f%.png}-diff.png when the picture is wrong)"
+    fi
+}
+
+# A total of T frames means T-1 moves (the first present draws the square at
+# (0,0)), or T moves while the next frame is in flight.
+frame 1 $((t1 > 0 ? t1 - 1 : 0)) "$t2"
+frame 2 $((t2 > 0 ? t2 - 1 : 0)) "$t3"
+tap_end

@@ -1,0 +1,124 @@
+#!/bin/sh
+# e2e-gpu: the GPU demo (examples/gpu) on QEMU's virtio-gpu-device, through
+# our real driver and virtualiser. Boots the image headless, follows the
+# demo's console through one cycle of its six states and into the next,
+# takes a QMP screendump after each state line, and checks:
+#
+# - states 1 and 2 (and the second cycle's state 1): the screendump equals,
+#   pixel for pixel, the picture example-expect computes from the source image;
+# - states 4 and 5 (blob): compared the same way when the demo drew them;
+#   QEMU here has no blob (no udmabuf), the demo prints "skipped", and the
+#   test prints "# SKIP ..." (not an "ok" line: not counted as a test);
+# - states 3 and 6 (scanout disabled): QEMU shows its own "display not
+#   active" placeholder, which we do not draw ourselves. The dump must have
+#   the scanout's size, differ from every drawn state's expected picture, be
+#   black except for at most one centred line of text (the differing pixels
+#   against black lie inside a 320x32 box at the centre), and state 6 must
+#   show exactly what state 3 showed.
+#
+#   QMP=... IMGCMP=... EXPECT=... tests/qemu/e2e-gpu.sh IMAGE.elf SOURCE WORK_DIR
+#
+# SOURCE is the image the build embedded, or a file holding its path
+# ($(BUILD)/gen/fb_img.path). Prints TAP; everything (console, dumps, expected
+# pictures, diffs) stays in WORK_DIR.
+set -u
+image=$1
+src=$2
+dir=$3
+name=e2e-gpu
+here=$(dirname "$0")
+# shellcheck source=tests/qemu/e2e-lib.sh
+. "$here/e2e-lib.sh"
+case $src in *.path) src=$(cat "$src") ;; esac
+rm -rf "$dir"
+mkdir -p "$dir"
+
+set -- -t 45 -g '' -f 'qemu\|FATAL|\|ERROR:|^gpu-demo: .*: failed' -n '^gpu-demo: (state|re-centred|scanout)' \
+    "$image" wait:'^gpu-demo: scanout 0 is [0-9]+x[0-9]+$'
+for s in 1 2 3 4 5 6; do
+    case $s in
+    4 | 5) line="^gpu-demo: state $s .*: (ok|skipped, .*)$" ;;
+    *) line="^gpu-demo: state $s .*: ok$" ;;
+    esac
+    set -- "$@" wait:"$line" dump:"$dir/state-$s.png"
+done
+set -- "$@" wait:'^gpu-demo: state 1 .*: ok$' dump:"$dir/state-1-again.png"
+boot "the demo runs two cycles' worth of states on QEMU" "$@" || {
+    tap_end
+    exit 1
+}
+
+size=$(console_size '^gpu-demo: scanout 0 is ')
+# shellcheck disable=SC2086
+set -- $size
+w=$1
+h=$2
+for s in 1 2 3 5; do
+    "$EXPECT" demo "$s" "$w" "$h" "$src" "$dir/expected-$s.png" || {
+        tap_not_ok "example-expect draws state $s"
+        tap_end
+        exit 1
+    }
+done
+
+state_line() {
+    console | grep -E -m1 "^gpu-demo: state $1 "
+}
+
+drawn() {
+    compare "state $1 on ${w}x${h}: the screendump equals the expected picture" "$dir/expected-$2.png" \
+        "$dir/state-$1.png"
+}
+
+blob_state() {
+    line=$(state_line "$1")
+    case $line in
+    *": skipped, "*) tap_skip "state $1: blob not offered by QEMU; console: '$line'" ;;
+    *) drawn "$1" "$([ "$1" -eq 4 ] && echo 1 || echo 5)" ;;
+    esac
+}
+
+# The differing pixels of a dump against black (state 3's expected picture):
+# none, or a box inside the central 320x32 (QEMU's one-line message).
+placeholder_ok() {
+    "$IMGCMP" "$dir/expected-3.png" "$1" >"$dir/cmp.out" 2>&1
+    rc=$?
+    [ "$rc" -eq 0 ] && return 0
+    [ "$rc" -eq 1 ] || return 1
+    box=$(sed -n 's/^imgcmp: [0-9]* of [0-9]* pixels differ, within x \([0-9]*\)\.\.\([0-9]*\) y \([0-9]*\)\.\.\([0-9]*\)$/\1 \2 \3 \4/p' "$dir/cmp.out")
+    [ -n "$box" ] || return 1
+    # shellcheck disable=SC2086
+    set -- $box
+    [ "$1" -ge $((w / 2 - 160)) ] && [ "$2" -lt $((w / 2 + 160)) ] && [ "$3" -ge $((h / 2 - 16)) ] && [ "$4" -lt $((h / 2 + 16)) ]
+}
+
+disabled() {
+    f=$dir/state-$1.png
+    why=""
+    for e in 1 2 5; do
+        "$IMGCMP" "$dir/expected-$e.png" "$f" >/dev/null 2>&1
+        [ $? -eq 1 ] || why="$why; equals (or cannot be compared with) the picture of drawn state $e"
+    done
+    placeholder_ok "$f" || why="$why; not black with at most a centred line of text: $(tr '\n' ' ' <"$dir/cmp.out")"
+    if [ "$1" -eq 6 ]; then
+        "$IMGCMP" "$dir/state-3.png" "$f" >"$dir/cmp6.out" 2>&1 || why="$why; differs from state 3's: $(tr '\n' ' ' <"$dir/cmp6.out")"
+    fi
+    desc="state $1 (scanout disabled): QEMU's placeholder at ${w}x${h}, no drawn picture left"
+    if [ -z "$why" ]; then
+        tap_ok "$desc"
+    else
+        tap_not_ok "$desc"
+        echo "#   ${why#; }"
+        echo "#   kept: $f"
+    fi
+}
+
+drawn 1 1
+drawn 2 2
+disabled 3
+blob_state 4
+blob_state 5
+disabled 6
+compare "state 1 again (second cycle, fresh resources): the screendump equals the expected picture" \
+    "$dir/expected-1.png" "$dir/state-1-again.png"
+tap_end

@@ -1,0 +1,93 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # dir, here and name are set by the caller
+# Shared by the e2e-*.sh checks (sourced, not run): TAP output, booting with
+# one retry for a host that was too slow, exact comparisons.
+#
+# The caller sets: dir (work directory), here (tests/qemu), name (its check
+# name), and in the environment QMP, IMGCMP (and EXPECT / ANIMCHECK where used).
+
+n=0
+fails=0
+skips=0
+compared=0
+
+tap_ok() {
+    n=$((n + 1))
+    echo "ok $n - $1"
+}
+
+tap_not_ok() {
+    n=$((n + 1))
+    fails=$((fails + 1))
+    echo "not ok $n - $1"
+}
+
+# A state that cannot be checked here. Deliberately not an "ok" line, so the
+# check runner does not count it as a passed test; visible in the log.
+tap_skip() {
+    skips=$((skips + 1))
+    echo "# SKIP $1 (not checked, not counted as a test)"
+}
+
+# Indents a file as TAP diagnostics.
+tap_diag() {
+    sed 's/^/#   /' "$1"
+}
+
+tap_end() {
+    echo "1..$n"
+    echo "# $name: $n tests, $compared exact pixel comparisons, $fails failed, $skips skipped"
+    [ "$fails" -eq 0 ]
+}
+
+# boot DESC QEMU_RUN_ARGS...: runs tests/qemu/qemu-run.sh with -d $dir/run;
+# a run that failed only because the guest moved on before a screendump
+# (exit 3: a host too slow to follow a one-second cadence) is retried once.
+# The boot is one test; on failure the caller stops.
+boot() {
+    desc=$1
+    shift
+    for attempt in 1 2; do
+        rm -rf "$dir/run"
+        "$here/qemu-run.sh" -d "$dir/run" "$@" >"$dir/boot.out" 2>&1
+        rc=$?
+        if [ "$rc" -ne 3 ] || [ "$attempt" -eq 2 ]; then
+            break
+        fi
+        echo "# retry: the guest moved on before a screendump; booting again:"
+        tap_diag "$dir/boot.out"
+    done
+    if [ "$rc" -eq 0 ]; then
+        tap_ok "$desc"
+        tap_diag "$dir/boot.out"
+        return 0
+    fi
+    tap_not_ok "$desc (qemu-run exit $rc)"
+    tap_diag "$dir/boot.out"
+    return 1
+}
+
+# The console of the last boot, without carriage returns.
+console() {
+    tr -d '\r' <"$dir/run/console.log"
+}
+
+# Width and height ("W H") from the first console line matching ERE that
+# contains WxH.
+console_size() {
+    console | grep -E -m1 -- "$1" | grep -E -o '[0-9]+x[0-9]+' | head -n1 | tr x ' '
+}
+
+# compare DESC EXPECTED ACTUAL: exact comparison, the diff kept beside ACTUAL.
+compare() {
+    compared=$((compared + 1))
+    diff_png=${3%.png}-diff.png
+    if "$IMGCMP" "$2" "$3" "$diff_png" >"$dir/cmp.out" 2>&1; then
+        tap_ok "$1"
+        return 0
+    fi
+    tap_not_ok "$1"
+    tap_diag "$dir/cmp.out"
+    echo "#   kept: screendump $3, expected $2, diff $diff_png (if the sizes agreed)"
+    return 1
+}
