@@ -208,8 +208,8 @@ typedef struct gpu_virt {
     uint32_t inflight_free;     /* head of the in-flight free list, GPU_VIRT_MAX_INFLIGHT if empty */
     uint32_t inflight_count;
     gpu_virt_inflight_t inflight[GPU_VIRT_MAX_INFLIGHT];
-    uint32_t devid_free;                                    /* head of the device-id free list, 0 if empty */
-    uint32_t devid_orphans;                                 /* device ids retired: failed release unrefs, creates that ended in DEVICE_ERROR */
+    uint32_t devid_free;    /* head of the device-id free list, 0 if empty */
+    uint32_t devid_orphans; /* device ids retired: failed release unrefs, DEVICE_ERROR creates */
     uint32_t devid_next[GPU_VIRT_MAX_DEVICE_RESOURCES + 1]; /* free-list links, index = device id */
     gpu_virt_scanout_t scanouts[GPU_MAX_SCANOUTS];
     gpu_virt_client_t clients[GPU_VIRT_MAX_CLIENTS];
