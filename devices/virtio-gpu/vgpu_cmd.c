@@ -146,10 +146,28 @@ static uint32_t cmd_resource_unref(vgpu_model_t *m, const uint8_t *req, uint32_t
     return VIRTIO_GPU_RESP_OK_NODATA;
 }
 
-static uint32_t disable_scanout(vgpu_model_t *m, uint32_t scanout_id)
+/*
+ * The checks SET_SCANOUT and SET_SCANOUT_BLOB share, in QEMU's order: the
+ * scanout exists; resource 0 disables it (answered OK_NODATA here); otherwise
+ * the resource exists and has backing. Returns 0 with *res set when the
+ * command goes on, else its response type.
+ */
+static uint32_t scanout_target(vgpu_model_t *m, uint32_t scanout_id, uint32_t resource_id, vgpu_resource_t **res)
 {
-    vgpu_scanout_disable(m, scanout_id);
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    if (scanout_id >= m->cfg.num_scanouts) {
+        return VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID;
+    }
+    if (resource_id == 0) {
+        vgpu_scanout_disable(m, scanout_id);
+        return VIRTIO_GPU_RESP_OK_NODATA;
+    }
+    return find_checked(m, resource_id, 1, res);
+}
+
+static uint32_t scanout_attach(vgpu_model_t *m, uint32_t scanout_id, vgpu_resource_t *res,
+                               const vgpu_model_scanout_state_t *st)
+{
+    return vgpu_scanout_attach(m, scanout_id, res, st) ? VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY : VIRTIO_GPU_RESP_OK_NODATA;
 }
 
 static uint32_t cmd_set_scanout(vgpu_model_t *m, const uint8_t *req, uint32_t len, vgpu_resp_t *resp)
@@ -158,13 +176,7 @@ static uint32_t cmd_set_scanout(vgpu_model_t *m, const uint8_t *req, uint32_t le
     virtio_gpu_set_scanout_t c;
     vgpu_resource_t *res;
     REQ_COPY(c);
-    if (c.scanout_id >= m->cfg.num_scanouts) {
-        return VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID;
-    }
-    if (c.resource_id == 0) {
-        return disable_scanout(m, c.scanout_id);
-    }
-    uint32_t err = find_checked(m, c.resource_id, 1, &res);
+    uint32_t err = scanout_target(m, c.scanout_id, c.resource_id, &res);
     if (err) {
         return err;
     }
@@ -174,8 +186,7 @@ static uint32_t cmd_set_scanout(vgpu_model_t *m, const uint8_t *req, uint32_t le
     }
     vgpu_model_scanout_state_t st = {
             .resource_id = c.resource_id, .x = c.r.x, .y = c.r.y, .width = c.r.width, .height = c.r.height};
-    return vgpu_scanout_attach(m, c.scanout_id, res, &st) ? VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY
-                                                          : VIRTIO_GPU_RESP_OK_NODATA;
+    return scanout_attach(m, c.scanout_id, res, &st);
 }
 
 /* As QEMU: a blob flush must touch (edges included) a scanout showing it. */
@@ -375,13 +386,7 @@ static uint32_t cmd_set_scanout_blob(vgpu_model_t *m, const uint8_t *req, uint32
     virtio_gpu_set_scanout_blob_t c;
     vgpu_resource_t *res;
     REQ_COPY(c);
-    if (c.scanout_id >= m->cfg.num_scanouts) {
-        return VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID;
-    }
-    if (c.resource_id == 0) {
-        return disable_scanout(m, c.scanout_id);
-    }
-    uint32_t err = find_checked(m, c.resource_id, 1, &res);
+    uint32_t err = scanout_target(m, c.scanout_id, c.resource_id, &res);
     if (err) {
         return err;
     }
@@ -399,8 +404,7 @@ static uint32_t cmd_set_scanout_blob(vgpu_model_t *m, const uint8_t *req, uint32
                                      .blob_height = c.height,
                                      .blob_stride = c.strides[0],
                                      .blob_offset = c.offsets[0]};
-    return vgpu_scanout_attach(m, c.scanout_id, res, &st) ? VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY
-                                                          : VIRTIO_GPU_RESP_OK_NODATA;
+    return scanout_attach(m, c.scanout_id, res, &st);
 }
 
 typedef struct vgpu_cmd_entry {

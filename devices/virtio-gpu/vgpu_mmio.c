@@ -126,10 +126,14 @@ void vgpu_raise_irq(vgpu_model_t *m, uint32_t bits)
     m->irq_pending_callback = 1;
 }
 
+/* As QEMU (virtio_notify_config): the interrupt only once the driver has set
+ * DRIVER_OK; before that the change is visible in configuration space only. */
 static void config_changed(vgpu_model_t *m)
 {
     m->config_generation++;
-    vgpu_raise_irq(m, VIRTIO_MMIO_INT_CONFIG);
+    if (m->status & VIRTIO_STATUS_DRIVER_OK) {
+        vgpu_raise_irq(m, VIRTIO_MMIO_INT_CONFIG);
+    }
 }
 
 /* A malformed chain or ring: the device stops until the driver resets it

@@ -333,6 +333,11 @@ static void reverse(vgpu_completion_list_t *list)
 static void interrupt_queue(vgpu_model_t *m, uint32_t qi)
 {
     const virtq_avail_t *avail = avail_ring(m, &m->queues[qi]);
+    /* Full fence: the used->idx store before the flags load (a release store
+     * alone may be reordered after a later load). Pairs with the fence a
+     * driver puts between setting NO_INTERRUPT and re-reading used->idx, so
+     * that either it sees the new entries or we see its flag cleared. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     uint16_t flags = avail ? __atomic_load_n(&avail->flags, __ATOMIC_ACQUIRE) : 0;
     if (!(flags & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
         vgpu_raise_irq(m, VIRTIO_MMIO_INT_VRING);

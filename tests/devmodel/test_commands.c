@@ -427,6 +427,8 @@ static void test_set_scanout_blob_errors(void **state)
     s = blob_scanout(1, 64, 16, 512);
     s.r = (virtio_gpu_rect_t){0, 0, 64, 16};
     assert_int_equal(h_set_scanout_blob(h, &s), OK); /* 16 rows of 512 bytes fit */
+    s.offsets[0] = 256; /* the last row's pixels would end at the blob's end, its stride would not */
+    assert_int_equal(h_set_scanout_blob(h, &s), E_PAR); /* current QEMU: every row needs a whole stride */
     s.resource_id = 0;
     assert_int_equal(h_set_scanout_blob(h, &s), OK); /* disables */
     vgpu_model_scanout_state_t st;

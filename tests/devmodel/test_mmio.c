@@ -286,6 +286,26 @@ static void test_display_change_event(void **state)
     h_destroy(h);
 }
 
+/* As QEMU (virtio_notify_config): no configuration-change interrupt until the
+ * driver has set DRIVER_OK; the event itself is still recorded in events_read. */
+static void test_no_config_interrupt_before_driver_ok(void **state)
+{
+    (void)state;
+    harness_t *h = h_create_default();
+    uint32_t ev = VIRTIO_MMIO_CONFIG + offsetof(virtio_gpu_config_t, events_read);
+    vgpu_model_set_scanout(h->m, 0, 1024, 768, 1); /* status 0 */
+    assert_int_equal(h_read(h, VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+    assert_int_equal(h_read(h, ev), VIRTIO_GPU_EVENT_DISPLAY);
+    h_write(h, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    vgpu_model_set_scanout(h->m, 0, 800, 600, 1);
+    assert_int_equal(h_read(h, VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+    assert_int_equal(vgpu_model_irq_level(h->m), 0);
+    assert_int_equal(h_init(h, F_ALL), STATUS_RUNNING);
+    vgpu_model_set_scanout(h->m, 0, 640, 480, 1);
+    assert_int_equal(h_read(h, VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_CONFIG);
+    h_destroy(h);
+}
+
 static void test_reset_clears_state(void **state)
 {
     (void)state;
@@ -395,6 +415,7 @@ int devmodel_mmio_tests(void)
             cmocka_unit_test(test_no_interrupt_flag_honoured),
             cmocka_unit_test(test_config_space),
             cmocka_unit_test(test_display_change_event),
+            cmocka_unit_test(test_no_config_interrupt_before_driver_ok),
             cmocka_unit_test(test_reset_clears_state),
             cmocka_unit_test(test_irq_callback),
             cmocka_unit_test(test_create_rejects_bad_config),

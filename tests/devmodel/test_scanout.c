@@ -192,6 +192,38 @@ static void test_transfer_offset_as_qemu(void **state)
     h_destroy(h);
 }
 
+/*
+ * QEMU copies a full-width rectangle (x 0, width = resource width) in one
+ * piece: stride * height bytes from `offset` to row r.y, and as much as the
+ * backing holds. The model's row-by-row copy must give exactly that: here
+ * the backing holds 4 rows and 10 pixels, the rectangle is 8 rows at row 10.
+ */
+static void test_transfer_full_width_as_qemu(void **state)
+{
+    (void)state;
+    harness_t *h = running();
+    uint64_t io;
+    uint8_t *image = calloc(5 * 256, 1);
+    assert_non_null(image);
+    fill(image, "BGRX", 64, 5, 256, 6);
+    assert_int_equal(h_create_2d(h, 1, XRGB, 64, 32), OK);
+    assert_int_equal(h_attach_new(h, 1, 4 * 256 + 10 * 4, &io), OK);
+    memcpy(h_ptr(h, io), image, 4 * 256 + 10 * 4);
+    free(image);
+    assert_int_equal(h_set_scanout(h, 0, 1, 0, 0, 64, 32), OK);
+    assert_int_equal(h_transfer(h, 1, 0, 10, 64, 8, 0), OK);
+    assert_int_equal(h_flush(h, 1, 0, 0, 64, 32), OK);
+    uint32_t fw, fh;
+    const uint32_t *fb = vgpu_model_framebuffer(h->m, 0, &fw, &fh);
+    for (uint32_t y = 0; y < 32; y++) {
+        for (uint32_t x = 0; x < 64; x++) {
+            int copied = (y >= 10 && y < 14) || (y == 14 && x < 10);
+            assert_int_equal(fb[y * fw + x], copied ? pattern(x, y - 10, 6) : 0);
+        }
+    }
+    h_destroy(h);
+}
+
 static void test_multi_entry_backing(void **state)
 {
     (void)state;
@@ -461,6 +493,7 @@ int devmodel_scanout_tests(void)
             cmocka_unit_test(test_every_format_composes),
             cmocka_unit_test(test_flush_updates_only_its_rect),
             cmocka_unit_test(test_transfer_offset_as_qemu),
+            cmocka_unit_test(test_transfer_full_width_as_qemu),
             cmocka_unit_test(test_multi_entry_backing),
             cmocka_unit_test(test_scanout_rect_shows_sub_image),
             cmocka_unit_test(test_disable_and_unref_blank_the_scanout),

@@ -57,6 +57,21 @@ static inline uint32_t dt_pattern(uint32_t x, uint32_t y, uint32_t seed)
     return ((x * 7 + y * 13 + seed) & 0xff) << 16 | ((x + seed) & 0xff) << 8 | ((y + seed * 3) & 0xff);
 }
 
+/* Scanout idx shows exactly w x h pixels, each the one dt_fill() wrote for `seed`. */
+static inline void dt_assert_screen(vgpu_harness_t *h, uint32_t idx, uint32_t w, uint32_t hgt, uint32_t seed)
+{
+    uint32_t fw = 0, fh = 0;
+    const uint32_t *fb = vgpu_model_framebuffer(h->model, idx, &fw, &fh);
+    assert_non_null(fb);
+    assert_int_equal(fw, w);
+    assert_int_equal(fh, hgt);
+    for (uint32_t y = 0; y < hgt; y++) {
+        for (uint32_t x = 0; x < w; x++) {
+            assert_int_equal(fb[y * fw + x], dt_pattern(x, y, seed));
+        }
+    }
+}
+
 /* Create a w x h B8G8R8X8 2D resource `rid` with backing at `io`, filled with `seed`'s pattern. */
 static inline void dt_make_2d(vgpu_harness_t *h, uint32_t rid, uint32_t w, uint32_t hgt, uint64_t io, uint32_t seed)
 {

@@ -51,16 +51,7 @@ static void test_2d_transfer_flush_pixels(void **state)
     assert_int_equal(vh_call(h, &t), GPU_STATUS_OK);
     gpu_req_t f = vh_req_flush(5, 1, vh_rect(0, 0, w, hg));
     assert_int_equal(vh_call(h, &f), GPU_STATUS_OK);
-    uint32_t fw = 0, fh = 0;
-    const uint32_t *fb = vgpu_model_framebuffer(h->model, 0, &fw, &fh);
-    assert_non_null(fb);
-    assert_int_equal(fw, w);
-    assert_int_equal(fh, hg);
-    for (uint32_t y = 0; y < hg; y++) {
-        for (uint32_t x = 0; x < w; x++) {
-            assert_int_equal(fb[y * fw + x], dt_pattern(x, y, 5));
-        }
-    }
+    dt_assert_screen(h, 0, w, hg, 5);
 }
 
 /* A sub-rectangle transfer reads row h from offset + h * (resource width * 4). */
@@ -104,16 +95,7 @@ static void test_blob_scanout_pixels(void **state)
     assert_int_equal(vh_call(h, &s), GPU_STATUS_OK);
     gpu_req_t f = vh_req_flush(3, 7, vh_rect(0, 0, w, hg));
     assert_int_equal(vh_call(h, &f), GPU_STATUS_OK);
-    uint32_t fw = 0, fh = 0;
-    const uint32_t *fb = vgpu_model_framebuffer(h->model, 0, &fw, &fh);
-    assert_non_null(fb);
-    assert_int_equal(fw, w);
-    assert_int_equal(fh, hg);
-    for (uint32_t y = 0; y < hg; y++) {
-        for (uint32_t x = 0; x < w; x++) {
-            assert_int_equal(fb[y * fw + x], dt_pattern(x, y, 21));
-        }
-    }
+    dt_assert_screen(h, 0, w, hg, 21);
     vgpu_model_scanout_state_t st;
     assert_int_equal(vgpu_model_scanout_state(h->model, 0, &st), 0);
     assert_int_equal(st.blob, 1);

@@ -146,6 +146,39 @@ static void test_device_needs_reset(void **state)
     vh_destroy(h);
 }
 
+/* Needs a reset, then never reads back 0 after one. */
+static uint32_t stuck_needing_reset(void *ctx, uint32_t offset, uint32_t value)
+{
+    (void)ctx;
+    if (offset != VIRTIO_MMIO_STATUS || !needs_reset_flag) {
+        return value;
+    }
+    return value | VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+}
+
+/* A device that fails at run time and then does not reset: logged, every command answered, no hang. */
+static void test_failed_device_does_not_reset(void **state)
+{
+    (void)state;
+    vh_options_t opt;
+    vh_options_default(&opt);
+    opt.read_filter = stuck_needing_reset;
+    needs_reset_flag = 0;
+    vgpu_harness_t *h = vh_create(&opt);
+    assert_non_null(h);
+    hold_commands(h, 2);
+    vh_log_reset();
+    needs_reset_flag = 1;
+    vgpu_model_set_scanout(h->model, 0, 1024, 768, 1);
+    vh_run(h);
+    assert_int_equal(vh_log_count("did not return to 0"), 1);
+    assert_int_equal(vh_log_count("may still write"), 1);
+    assert_all_device_error(h, 2);
+    assert_false(vgpu_model_irq_level(h->model));
+    needs_reset_flag = 0;
+    vh_destroy(h);
+}
+
 static void test_used_index_runaway(void **state)
 {
     vgpu_harness_t *h = *state;
@@ -158,6 +191,31 @@ static void test_used_index_runaway(void **state)
     assert_all_device_error(h, 2);
 }
 
+/*
+ * A failed device keeps being read for its interrupt cause and acknowledged:
+ * on a level-triggered line an unacknowledged cause would interrupt again at
+ * every IRQ ack, for ever. The cause is ignored (no display event is raised:
+ * the virtualiser would re-query a dead device without end).
+ */
+static void test_interrupts_acknowledged_after_failure(void **state)
+{
+    vgpu_harness_t *h = *state;
+    hold_commands(h, 1);
+    h->drv->ctrl.used_shared->idx = (uint16_t)(h->drv->ctrl.used_shared->idx + h->drv->ctrl.size + 1);
+    vgpu_model_fault_spurious_irq(h->model);
+    vh_run(h);
+    assert_all_device_error(h, 1);
+    uint32_t signals = h->signals;
+    vgpu_model_fault_spurious_irq(h->model);
+    h->auto_irq = 0;
+    gpu_driver_handle_irq(h->drv);
+    assert_false(vgpu_model_irq_level(h->model));
+    uint32_t generation;
+    assert_false(gpu_event_take(&h->info->event, &generation));
+    assert_false(gpu_driver_take_signal(h->drv));
+    assert_int_equal(h->signals, signals);
+}
+
 int main(void)
 {
     setenv("VH_QUIET", "1", 1);
@@ -167,7 +225,9 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_event_during_commands, dt_setup, dt_teardown),
             cmocka_unit_test(test_unknown_event_bits),
             cmocka_unit_test(test_device_needs_reset),
+            cmocka_unit_test(test_failed_device_does_not_reset),
             cmocka_unit_test_setup_teardown(test_used_index_runaway, dt_setup, dt_teardown),
+            cmocka_unit_test_setup_teardown(test_interrupts_acknowledged_after_failure, dt_setup, dt_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,6 +161,12 @@ static uint32_t stuck_status(void *ctx, uint32_t offset, uint32_t value)
     return offset == VIRTIO_MMIO_STATUS && value == 0 ? VIRTIO_STATUS_ACKNOWLEDGE : value;
 }
 
+static uint32_t no_queues(void *ctx, uint32_t offset, uint32_t value)
+{
+    (void)ctx;
+    return offset == VIRTIO_MMIO_QUEUE_NUM_MAX ? 0 : value;
+}
+
 static uint32_t queue_already_live(void *ctx, uint32_t offset, uint32_t value)
 {
     (void)ctx;
@@ -187,6 +193,7 @@ static void test_init_failures(void **state)
             {bad_magic, "bad magic"},
             {refuse_features_ok, "FEATURES_OK"},
             {queue_already_live, "control queue"},
+            {no_queues, "control queue absent"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         vh_log_reset();
@@ -251,6 +258,69 @@ static void test_small_dma_region(void **state)
     vh_destroy(h);
 }
 
+static uint32_t huge_queue_num_max(void *ctx, uint32_t offset, uint32_t value)
+{
+    (void)ctx;
+    return offset == VIRTIO_MMIO_QUEUE_NUM_MAX ? 0xffffffffu : value;
+}
+
+/* QueueNumMax far beyond anything sensible: the driver keeps its own size. */
+static void test_huge_queue_num_max(void **state)
+{
+    (void)state;
+    vgpu_harness_t *h = make_filtered(huge_queue_num_max);
+    assert_int_equal(h->init_result, GPU_DRIVER_INIT_OK);
+    assert_int_equal(h->drv->ctrl.size, GPU_DRIVER_DEFAULT_QUEUE_SIZE);
+    assert_int_equal(h->drv->cursor.size, GPU_DRIVER_CURSOR_QUEUE_SIZE);
+    gpu_req_t r = vh_req_display_info(1);
+    assert_int_equal(vh_call(h, &r), GPU_STATUS_OK);
+    vh_destroy(h);
+}
+
+static uint32_t fake_num_scanouts;
+
+static uint32_t num_scanouts_filter(void *ctx, uint32_t offset, uint32_t value)
+{
+    (void)ctx;
+    return offset == VIRTIO_MMIO_CONFIG + offsetof(virtio_gpu_config_t, num_scanouts) ? fake_num_scanouts : value;
+}
+
+/*
+ * num_scanouts outside 1..16, at initialisation and after a display event:
+ * more than 16 is clamped to 16 (the protocol's limit), 0 gives no scanouts.
+ * Logged either way; display info never lists more than 16.
+ */
+static void test_num_scanouts_out_of_range(void **state)
+{
+    (void)state;
+    fake_num_scanouts = 1000;
+    vh_log_reset();
+    vgpu_harness_t *h = make_filtered(num_scanouts_filter);
+    assert_int_equal(h->init_result, GPU_DRIVER_INIT_OK);
+    assert_int_equal(h->drv->num_scanouts, GPU_MAX_SCANOUTS);
+    assert_int_equal(vh_log_count("device reports 1000 scanouts"), 1);
+    gpu_req_t r = vh_req_display_info(1);
+    assert_int_equal(vh_call(h, &r), GPU_STATUS_OK);
+    assert_int_equal(h->info->display.num_scanouts, GPU_MAX_SCANOUTS);
+    assert_int_equal(h->info->display.scanouts[0].enabled, 1);
+    assert_int_equal(h->info->display.scanouts[GPU_MAX_SCANOUTS - 1].enabled, 0);
+    fake_num_scanouts = 0; /* the device changes its mind */
+    vgpu_model_set_scanout(h->model, 0, 1024, 768, 1);
+    vh_run(h);
+    assert_true(gpu_event_take(&h->info->event, NULL));
+    assert_int_equal(h->drv->num_scanouts, 0);
+    assert_int_equal(vh_call(h, &r), GPU_STATUS_OK);
+    assert_int_equal(h->info->display.num_scanouts, 0);
+    assert_int_equal(h->info->display.scanouts[0].enabled, 0);
+    fake_num_scanouts = 17;
+    vgpu_model_set_scanout(h->model, 0, 800, 600, 1);
+    vh_run(h);
+    assert_int_equal(h->drv->num_scanouts, GPU_MAX_SCANOUTS);
+    assert_int_equal(vh_call(h, &r), GPU_STATUS_OK);
+    assert_int_equal(h->info->display.scanouts[0].rect.width, 800);
+    vh_destroy(h);
+}
+
 /* The hardware bus: volatile accesses to a register window (here plain memory). */
 static void test_direct_bus(void **state)
 {
@@ -298,6 +368,8 @@ int main(void)
             cmocka_unit_test(test_reset_never_completes),
             cmocka_unit_test(test_bad_configs),
             cmocka_unit_test(test_small_dma_region),
+            cmocka_unit_test(test_huge_queue_num_max),
+            cmocka_unit_test(test_num_scanouts_out_of_range),
             cmocka_unit_test(test_direct_bus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,7 +60,10 @@ static void fail_device(gpu_driver_t *drv, const char *why)
 {
     LOG_ERR("device failed: %s; resetting it, requests now get DEVICE_ERROR\n", why);
     drv->ready = false;
-    gpu_driver_device_reset(drv);
+    const char *reset_problem = gpu_driver_device_reset(drv);
+    if (reset_problem != NULL) {
+        LOG_ERR("%s; the device may still write to the DMA region\n", reset_problem);
+    }
     for (uint32_t i = 0; i < drv->num_slots; i++) {
         if (drv->slots[i].in_use) {
             respond(drv, drv->slots[i].req_code, drv->slots[i].req_id, GPU_STATUS_DEVICE_ERROR);
@@ -308,15 +311,21 @@ static void finish(gpu_driver_t *drv)
     drv->req_popped = false;
 }
 
+/*
+ * The cause is taken (read and acknowledged) even from a failed device: on a
+ * level-triggered line an unacknowledged cause would interrupt again after
+ * every IRQ ack. A failed device's causes are otherwise ignored (a display
+ * event would only make the virtualiser re-query a device that cannot answer).
+ */
 void gpu_driver_handle_irq(gpu_driver_t *drv)
 {
-    uint32_t cause = drv->ready ? ops(drv)->interrupt_take(tctx(drv)) : 0;
+    uint32_t cause = drv->cfg.transport != NULL ? ops(drv)->interrupt_take(tctx(drv)) : 0;
     uint32_t work = 0;
-    if ((cause & VIRTIO_MMIO_INT_CONFIG) != 0) {
+    if (drv->ready && (cause & VIRTIO_MMIO_INT_CONFIG) != 0) {
         handle_config_change(drv);
         work++;
     }
-    if ((cause & VIRTIO_MMIO_INT_VRING) != 0) {
+    if (drv->ready && (cause & VIRTIO_MMIO_INT_VRING) != 0) {
         work += harvest(drv);
     }
     if (work == 0) {
