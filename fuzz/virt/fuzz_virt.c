@@ -8,6 +8,9 @@
  *   - every driver request is sent for a client (or is the display query),
  *     names only device resources that client created and the device holds,
  *     memory inside that client's IO window and scanouts it owns;
+ *   - after every step the bookkeeping agrees with itself: each device id is
+ *     free or charged to one client, no client is charged beyond its quota,
+ *     and what each scanout shows matches what its resource records;
  *   - after the input, with notifications only where the queue protocol asks
  *     for them, everything drains: no request is left unanswered.
  */
@@ -414,6 +417,63 @@ static void display_change(reader_t *r)
     gpu_virt_handle_driver(&F.virt, &F.notify);
 }
 
+/* ---- bookkeeping invariants ---- */
+
+/* Every device id is on the free list or charged to a client; live resources hold distinct charged ids. */
+static void check_device_ids(void)
+{
+    static uint8_t seen[GPU_VIRT_MAX_DEVICE_RESOURCES + 1];
+    memset(seen, 0, sizeof(seen));
+    uint32_t free_ids = 0;
+    for (uint32_t id = F.virt.devid_free; id != 0; id = F.virt.devid_next[id]) {
+        CHECK(id <= GPU_VIRT_MAX_DEVICE_RESOURCES && !seen[id], "free list broken at device id %u", id);
+        seen[id] = 1;
+        free_ids++;
+    }
+    uint32_t charged = 0;
+    for (uint32_t c = 0; c < F.nc; c++) {
+        const gpu_virt_client_t *cl = &F.virt.clients[c];
+        CHECK(cl->devids <= cl->cfg->max_resources, "client %u charged %u device ids", c, cl->devids);
+        charged += cl->devids;
+        for (uint32_t i = 0; i < cl->cfg->max_resources; i++) {
+            uint32_t dev = cl->res[i].device_id;
+            if (cl->res[i].state == GPU_VIRT_RES_LIVE) {
+                CHECK(dev >= 1 && dev <= GPU_VIRT_MAX_DEVICE_RESOURCES && !seen[dev], "client %u id %u: device id %u",
+                      c, i + 1, dev);
+                seen[dev] = 1;
+            }
+        }
+    }
+    CHECK(free_ids + charged == GPU_VIRT_MAX_DEVICE_RESOURCES, "%u free + %u charged device ids", free_ids, charged);
+}
+
+/* A scanout shows a live resource of its owner exactly when that resource records it. */
+static void check_scanouts(void)
+{
+    for (uint32_t s = 0; s < GPU_MAX_SCANOUTS; s++) {
+        const gpu_virt_scanout_t *sc = &F.virt.scanouts[s];
+        if (sc->resource_id == 0) {
+            continue;
+        }
+        CHECK(sc->owner < F.nc, "scanout %u shows resource %u of no client", s, sc->resource_id);
+        const gpu_virt_client_t *cl = &F.virt.clients[sc->owner];
+        CHECK(sc->resource_id <= cl->cfg->max_resources, "scanout %u shows id %u", s, sc->resource_id);
+        const gpu_virt_resource_t *r = &cl->res[sc->resource_id - 1];
+        CHECK(r->state == GPU_VIRT_RES_LIVE && (r->scanout_mask & (1u << s)), "scanout %u: resource %u disagrees", s,
+              sc->resource_id);
+    }
+    for (uint32_t c = 0; c < F.nc; c++) {
+        const gpu_virt_client_t *cl = &F.virt.clients[c];
+        for (uint32_t i = 0; i < cl->cfg->max_resources; i++) {
+            for (uint32_t m = cl->res[i].scanout_mask; m != 0; m &= m - 1) {
+                uint32_t s = (uint32_t)__builtin_ctz(m);
+                CHECK(F.virt.scanouts[s].owner == c && F.virt.scanouts[s].resource_id == i + 1,
+                      "client %u id %u claims scanout %u", c, i + 1, s);
+            }
+        }
+    }
+}
+
 /* ---- setup ---- */
 
 static void conn(gpu_virt_conn_config_t *cc, void *req, void *resp, void *info, uint32_t rc, uint32_t pc)
@@ -551,7 +611,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     while (r.n != 0) {
         step(&r);
+        check_device_ids();
+        check_scanouts();
     }
     quiesce();
+    check_device_ids();
+    check_scanouts();
     return 0;
 }

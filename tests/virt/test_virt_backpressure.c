@@ -293,12 +293,93 @@ static void test_notifications(void **state)
     env_driver_serve();
 }
 
+/* Client 0 of two: four more flushes, then its notification. Returns how many it pushed. */
+static uint32_t busy_client_push(void)
+{
+    for (int i = 0; i < 4; i++) {
+        push_tracked(0, req_flush(1, 0, 0, 8, 8));
+    }
+    env_client_kick(0);
+    return 4;
+}
+
+/* Two clients with a resource each; client 0 fills a 4-slot driver queue. */
+static uint32_t busy_client_setup(void)
+{
+    env_opts_t o;
+    env_default_opts(&o, 2);
+    o.drv_req_cap = 4;
+    ready_with_resource(&o);
+    return busy_client_push();
+}
+
+/*
+ * One round of a busy driver: it takes and answers every request, but
+ * client 0's next notification is handled before the driver's. Returns how
+ * many of the requests the driver took were sent for client 1.
+ */
+static uint32_t busy_round(uint32_t *pushed0)
+{
+    uint32_t for_client1 = 0;
+    gpu_req_t d;
+    while (gpu_req_dequeue(&E->drv_req, &d)) {
+        for_client1 += gpu_virt_driver_request_client(&E->virt, d.id) == 1;
+        env_driver_answer(d.id, d.code, GPU_STATUS_OK);
+    }
+    *pushed0 += busy_client_push();
+    env_driver_kick();
+    return for_client1;
+}
+
+/*
+ * A client whose notifications are always handled before the driver's cannot
+ * take every slot the driver frees: a client already waiting for room gets
+ * its turn (within a few rounds of the round-robin).
+ */
+static void test_waiting_client_not_overtaken(void **state)
+{
+    (void)state;
+    uint32_t pushed0 = busy_client_setup();
+    push_tracked(1, req_flush(1, 0, 0, 8, 8));
+    env_client_kick(1);
+    assert_int_equal(env_driver_pending(), 4); /* client 1 waits for room */
+    uint32_t served1 = 0;
+    for (int round = 0; round < 3 && served1 == 0; round++) {
+        served1 = busy_round(&pushed0);
+    }
+    assert_int_equal(served1, 1);
+    env_driver_serve();
+    assert_int_equal(drain_tracked(0), pushed0);
+    assert_int_equal(drain_tracked(1), 1);
+}
+
+/* Likewise a release: its requests to the driver get their turn even while another client keeps the driver busy. */
+static void test_release_not_overtaken(void **state)
+{
+    (void)state;
+    uint32_t pushed0 = busy_client_setup();
+    env_notify_clear();
+    gpu_virt_release_client(&E->virt, 1, &E->notify); /* must disable scanout 1 and unref resource 1 */
+    uint32_t release_requests = 0;
+    uint32_t drained0 = 0;
+    for (int round = 0; round < 8 && E->notify.released == 0; round++) {
+        release_requests += busy_round(&pushed0);
+        drained0 += drain_tracked(0);
+    }
+    assert_int_equal(release_requests, 2);
+    assert_int_equal(E->notify.released, 2u);
+    env_driver_serve();
+    assert_int_equal(drained0 + drain_tracked(0), pushed0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_driver_queue_full),
             cmocka_unit_test(test_inflight_table_full),
             cmocka_unit_test(test_round_robin_under_saturation),
+            cmocka_unit_test(test_waiting_client_not_overtaken),
+            cmocka_unit_test(test_release_not_overtaken),
             cmocka_unit_test(test_response_queue_full),
             cmocka_unit_test(test_response_queue_full_local),
             cmocka_unit_test(test_client_never_drains),

@@ -516,9 +516,14 @@ static void test_display_gives_up(void **state)
     assert_true(env_client_recv(0, &r));
     assert_int_equal(r.id, id);
     assert_int_equal(r.status, GPU_STATUS_DEVICE_ERROR);
-    /* A display event starts over, and a good answer makes the client ready. */
+    /* A display event starts over; a good answer raises the event for the client that was refused, and it gets ready.
+     */
+    assert_false(gpu_event_take(&E->clients[0].info.event, NULL));
+    env_notify_clear();
     env_display_event();
     env_driver_serve();
+    assert_true(gpu_event_take(&E->clients[0].info.event, NULL));
+    assert_true(E->notify.clients & 1u);
     assert_int_equal(env_call_local(0, &info), GPU_STATUS_OK);
 }
 

@@ -265,7 +265,8 @@ static void test_release(void **state)
 
 /*
  * Release through a two-slot driver queue, with a failing unref: the device
- * id is retired, never reused, and only then can ids run out (OUT_OF_MEMORY).
+ * id is retired, never reused, and counts against the released client's
+ * quota, not against anybody else's.
  */
 static void test_release_under_pressure(void **state)
 {
@@ -312,8 +313,41 @@ static void test_release_under_pressure(void **state)
             env_driver_kick();
             gpu_resp_t r;
             assert_true(env_client_recv(c, &r));
-            /* 128 quota slots, 127 ids left: the very last create finds none. */
-            assert_int_equal(r.status, (c == 3 && id == 32) ? GPU_STATUS_OUT_OF_MEMORY : GPU_STATUS_OK);
+            /* The retired id is charged to client 0, whose release retired it: its 32nd create finds no quota. */
+            assert_int_equal(r.status, (c == 0 && id == 32) ? GPU_STATUS_OUT_OF_MEMORY : GPU_STATUS_OK);
+        }
+    }
+}
+
+/*
+ * A device that answers DEVICE_ERROR to every create of client 0 makes the
+ * virtualiser retire those device ids. They count against client 0's quota:
+ * it cannot drain the shared id space, the others still get all of theirs.
+ */
+static void test_retired_ids_charge_their_client(void **state)
+{
+    (void)state;
+    env_opts_t o;
+    env_default_opts(&o, 4); /* 4 x 32 quota = the whole device-id space of the test build */
+    env_setup_ready(&o);
+    for (uint32_t n = 0; n < 32; n++) {
+        gpu_req_t cr = req_create_2d(1, FMT, 1, 1);
+        env_client_send(0, &cr);
+        gpu_req_t d;
+        assert_true(env_driver_take(&d));
+        env_driver_answer(d.id, d.code, GPU_STATUS_DEVICE_ERROR);
+        env_driver_kick();
+        gpu_resp_t r;
+        assert_true(env_client_recv(0, &r));
+        assert_int_equal(r.status, GPU_STATUS_DEVICE_ERROR);
+    }
+    assert_int_equal(E->virt.devid_orphans, 32);
+    gpu_req_t cr = req_create_2d(1, FMT, 1, 1);
+    assert_int_equal(env_call_local(0, &cr), GPU_STATUS_OUT_OF_MEMORY); /* its quota is spent */
+    for (uint32_t c = 1; c < 4; c++) {
+        for (uint32_t id = 1; id <= 32; id++) {
+            cr = req_create_2d(id, FMT, 1, 1);
+            assert_int_equal(env_call(c, &cr), GPU_STATUS_OK);
         }
     }
 }
@@ -327,6 +361,7 @@ int main(void)
             cmocka_unit_test(test_quota_is_per_client),
             cmocka_unit_test(test_release),
             cmocka_unit_test(test_release_under_pressure),
+            cmocka_unit_test(test_retired_ids_charge_their_client),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

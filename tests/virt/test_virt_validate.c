@@ -322,6 +322,43 @@ static void test_no_blob_device(void **state)
     RUN(cases, GPU_FEATURE_EDID);
 }
 
+/*
+ * Several checks fail at once: the first in docs/protocol.md section 7's
+ * order decides the status.
+ */
+static void test_check_order(void **state)
+{
+    (void)state;
+    const uint32_t f = GPU_FORMAT_B8G8R8X8_UNORM;
+    const gpu_rect_t none = {0, 0, 0, 0};
+    const gpu_rect_t far = {UINT32_MAX, 0, 2, 1};
+    const vcase_t cases[] = {
+            {"create 2D: id before format", req_create_2d(0, 0, 0, 0), GPU_STATUS_INVALID_RESOURCE_ID},
+            {"create blob: id before range", req_create_blob(1, 100, 0), GPU_STATUS_INVALID_RESOURCE_ID},
+            {"attach: id before range", req_attach(20, UINT64_MAX, 0), GPU_STATUS_INVALID_RESOURCE_ID},
+            {"set scanout: scanout before id", req_set_scanout(2, 20, 0, 0, 0, 0), GPU_STATUS_INVALID_SCANOUT_ID},
+            {"set scanout: id before kind", req_set_scanout(0, 20, 0, 0, 0, 0), GPU_STATUS_INVALID_RESOURCE_ID},
+            {"set scanout: blob before rect", req_set_scanout(0, 3, 0, 0, 0, 0), GPU_STATUS_INVALID_PARAMETER},
+            {"set scanout: empty before bounds", req_set_scanout(0, 1, UINT32_MAX, 0, 0, 1),
+             GPU_STATUS_INVALID_PARAMETER},
+            {"scanout blob: scanout before id", req_set_scanout_blob(7, 20, 0, 0, 0, 0), GPU_STATUS_INVALID_SCANOUT_ID},
+            {"scanout blob: id before layout", req_set_scanout_blob(0, 20, 0, 0, 0, 0), GPU_STATUS_INVALID_RESOURCE_ID},
+            {"scanout blob: kind before layout", req_set_scanout_blob(0, 1, 0, 0, 0, 0), GPU_STATUS_INVALID_PARAMETER},
+            {"scanout blob: empty rect before layout", blob_scanout(f, 64, 64, 256, UINT32_MAX, none),
+             GPU_STATUS_INVALID_PARAMETER},
+            {"scanout blob: stride before layout", blob_scanout(f, 64, 64, 4, UINT32_MAX, far),
+             GPU_STATUS_INVALID_PARAMETER},
+            {"transfer: id before kind", req_transfer(20, 0, 0, 0, 0, UINT64_MAX), GPU_STATUS_INVALID_RESOURCE_ID},
+            {"transfer: backing before rect", req_transfer(2, UINT32_MAX, 0, 2, 1, UINT64_MAX),
+             GPU_STATUS_INVALID_PARAMETER},
+            {"transfer: empty before bounds", req_transfer(1, UINT32_MAX, 0, 0, 1, UINT64_MAX),
+             GPU_STATUS_INVALID_PARAMETER},
+            {"flush: id before rect", req_flush(20, 0, 0, 0, 0), GPU_STATUS_INVALID_RESOURCE_ID},
+            {"flush: empty before bounds", req_flush(1, UINT32_MAX, 0, 0, 1), GPU_STATUS_INVALID_PARAMETER},
+    };
+    RUN(cases, BLOB_DEV);
+}
+
 /* Before a successful GET_DISPLAY_INFO every other request, valid or not, is NOT_READY. */
 static void test_not_ready(void **state)
 {
@@ -420,13 +457,21 @@ static void test_config_quota_sum(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_codes),          cmocka_unit_test(test_create_2d),
-            cmocka_unit_test(test_create_blob),    cmocka_unit_test(test_unref),
-            cmocka_unit_test(test_attach),         cmocka_unit_test(test_detach),
-            cmocka_unit_test(test_set_scanout),    cmocka_unit_test(test_set_scanout_blob),
-            cmocka_unit_test(test_transfer),       cmocka_unit_test(test_flush),
-            cmocka_unit_test(test_no_blob_device), cmocka_unit_test(test_not_ready),
-            cmocka_unit_test(test_config),         cmocka_unit_test(test_config_quota_sum),
+            cmocka_unit_test(test_codes),
+            cmocka_unit_test(test_create_2d),
+            cmocka_unit_test(test_create_blob),
+            cmocka_unit_test(test_unref),
+            cmocka_unit_test(test_attach),
+            cmocka_unit_test(test_detach),
+            cmocka_unit_test(test_set_scanout),
+            cmocka_unit_test(test_set_scanout_blob),
+            cmocka_unit_test(test_transfer),
+            cmocka_unit_test(test_flush),
+            cmocka_unit_test(test_no_blob_device),
+            cmocka_unit_test(test_check_order),
+            cmocka_unit_test(test_not_ready),
+            cmocka_unit_test(test_config),
+            cmocka_unit_test(test_config_quota_sum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

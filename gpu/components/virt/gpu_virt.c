@@ -69,13 +69,12 @@ static bool format_valid(uint32_t format)
 }
 
 /*
- * Rows of `row_bytes` bytes, `rows` of them `stride` apart, starting at
- * `offset`: do they fit in `size` bytes? Overflow-safe for any 32-bit
- * stride and row count.
+ * Rows of `row_bytes` bytes, `rows` (>= 1) of them `stride` apart, starting
+ * at `offset`: do they fit in `size` bytes? Overflow-safe for any values.
  */
-static bool layout_fits(uint64_t offset, uint64_t stride, uint32_t rows, uint64_t row_bytes, uint64_t size)
+static bool layout_fits(uint64_t offset, uint32_t stride, uint32_t rows, uint64_t row_bytes, uint64_t size)
 {
-    uint64_t skip = stride * (uint64_t)(rows - 1); /* rows >= 1, stride < 2^34: no overflow */
+    uint64_t skip = (uint64_t)stride * (rows - 1); /* both below 2^32: the product fits in 64 bits */
     return !(skip > size || offset > size - skip || row_bytes > size - skip - offset);
 }
 
@@ -132,18 +131,27 @@ static uint32_t res_check_new(gpu_virt_client_t *cl, uint32_t id)
     return r->state == GPU_VIRT_RES_FREE ? GPU_STATUS_OK : GPU_STATUS_INVALID_RESOURCE_ID;
 }
 
-static uint32_t devid_alloc(gpu_virt_t *virt)
+/*
+ * Device ids. Each one taken is charged to the client it was taken for
+ * until it comes back to the free list; a retired id stays charged for
+ * good. A client is charged at most max_resources ids and the quotas fit the
+ * id space (config_check), so the free list never runs dry for a client
+ * within its quota, whatever the device answers.
+ */
+static uint32_t devid_alloc(gpu_virt_t *virt, gpu_virt_client_t *cl)
 {
     uint32_t id = virt->devid_free;
     assert(id != 0 && "devid_alloc: caller checked the free list");
     virt->devid_free = virt->devid_next[id];
+    cl->devids++;
     return id;
 }
 
-static void devid_release(gpu_virt_t *virt, uint32_t id)
+static void devid_release(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t id)
 {
     virt->devid_next[id] = virt->devid_free;
     virt->devid_free = id;
+    cl->devids--;
 }
 
 /* The device may still hold device id `id` (its answer is unknown): never hand it out again. */
@@ -151,6 +159,15 @@ static void devid_retire(gpu_virt_t *virt, uint32_t id, const char *what, uint32
 {
     LOG_ERR("%s of device resource %u failed (status %u); id retired\n", what, id, status);
     virt->devid_orphans++;
+}
+
+/* Last check of both creates: a device id within the client's quota. */
+static uint32_t devid_check(const gpu_virt_t *virt, const gpu_virt_client_t *cl)
+{
+    if (cl->devids >= cl->cfg->max_resources || virt->devid_free == 0) {
+        return GPU_STATUS_OUT_OF_MEMORY;
+    }
+    return VERDICT_FORWARD;
 }
 
 /* Device scanout `ds` (owned by `cl`) now shows client resource `id` (0: nothing). */
@@ -247,6 +264,25 @@ static void driver_submit(gpu_virt_t *virt)
     virt->drv_req_published = 1;
 }
 
+/*
+ * May client `client` send a request to the driver now? Not when the driver
+ * has no room (the client is then marked waiting; driver_room() made sure a
+ * driver notification will come), nor, outside the round-robin, while
+ * another client waits for room: it would take that room first. Waiting
+ * clients are served by the next driver notification, in turn.
+ */
+static bool driver_turn(gpu_virt_t *virt, uint32_t client, bool round_robin)
+{
+    uint32_t bit = 1u << client;
+    if ((!round_robin && (virt->drv_waiting & ~bit) != 0) || !driver_room(virt)) {
+        virt->drv_waiting |= bit;
+        return false;
+    }
+    virt->drv_waiting &= ~bit;
+    virt->next_client = (client + 1) % virt->num_clients;
+    return true;
+}
+
 /* ---- answering clients ---- */
 
 static void client_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
@@ -267,7 +303,11 @@ static uint32_t check_display_info(gpu_virt_t *virt, gpu_virt_client_t *cl, cons
 {
     (void)req;
     if (!virt->display_valid) {
-        return virt->display_failed ? GPU_STATUS_DEVICE_ERROR : VERDICT_WAIT;
+        if (!virt->display_failed) {
+            return VERDICT_WAIT;
+        }
+        cl->display_refused = 1; /* so that it hears when display info arrives after all */
+        return GPU_STATUS_DEVICE_ERROR;
     }
     memcpy(&cl->info->display, &cl->view, sizeof(cl->view));
     cl->initialised = 1;
@@ -287,18 +327,25 @@ static uint32_t check_create_2d(gpu_virt_t *virt, gpu_virt_client_t *cl, const g
         c->height > GPU_VIRT_MAX_DIMENSION) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
-    return virt->devid_free != 0 ? VERDICT_FORWARD : GPU_STATUS_OUT_OF_MEMORY;
+    return devid_check(virt, cl);
+}
+
+/* Both creates: the slot of client resource `id` becomes live, busy until the driver answers. */
+static gpu_virt_resource_t *res_create(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t id, uint8_t kind)
+{
+    gpu_virt_resource_t *r = res_checked(cl, id);
+    memset(r, 0, sizeof(*r));
+    r->state = GPU_VIRT_RES_LIVE;
+    r->kind = kind;
+    r->busy = 1;
+    r->device_id = devid_alloc(virt, cl);
+    return r;
 }
 
 static void forward_create_2d(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_inflight_t *e, gpu_req_t *drv)
 {
     const gpu_req_create_2d_t *c = &e->req.create_2d;
-    gpu_virt_resource_t *r = res_checked(cl, c->resource_id);
-    memset(r, 0, sizeof(*r));
-    r->state = GPU_VIRT_RES_LIVE; /* pending: busy until the driver answers */
-    r->kind = GPU_VIRT_KIND_2D;
-    r->busy = 1;
-    r->device_id = devid_alloc(virt);
+    gpu_virt_resource_t *r = res_create(virt, cl, c->resource_id, GPU_VIRT_KIND_2D);
     r->width = c->width;
     r->height = c->height;
     drv->create_2d = *c;
@@ -319,18 +366,13 @@ static uint32_t check_create_blob(gpu_virt_t *virt, gpu_virt_client_t *cl, const
         !range_inside(c->mem_addr, c->size, cl->cfg->data_size)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
-    return virt->devid_free != 0 ? VERDICT_FORWARD : GPU_STATUS_OUT_OF_MEMORY;
+    return devid_check(virt, cl);
 }
 
 static void forward_create_blob(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_inflight_t *e, gpu_req_t *drv)
 {
     const gpu_req_create_blob_t *c = &e->req.create_blob;
-    gpu_virt_resource_t *r = res_checked(cl, c->resource_id);
-    memset(r, 0, sizeof(*r));
-    r->state = GPU_VIRT_RES_LIVE;
-    r->kind = GPU_VIRT_KIND_BLOB;
-    r->busy = 1;
-    r->device_id = devid_alloc(virt);
+    gpu_virt_resource_t *r = res_create(virt, cl, c->resource_id, GPU_VIRT_KIND_BLOB);
     r->has_backing = 1;
     r->backing_off = c->mem_addr;
     r->backing_size = c->size;
@@ -355,7 +397,7 @@ static void complete_create(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_in
     if (status == GPU_STATUS_DEVICE_ERROR) {
         devid_retire(virt, r->device_id, "create", status);
     } else {
-        devid_release(virt, r->device_id);
+        devid_release(virt, cl, r->device_id);
     }
     res_forget(virt, r);
 }
@@ -387,7 +429,7 @@ static void complete_unref(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_inf
     gpu_virt_resource_t *r = res_checked(cl, e->req.unref.resource_id);
     r->busy = 0;
     if (status == GPU_STATUS_OK) {
-        devid_release(virt, r->device_id);
+        devid_release(virt, cl, r->device_id);
         res_forget(virt, r);
     }
 }
@@ -607,7 +649,7 @@ static uint32_t check_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, const gp
     if (r->kind != GPU_VIRT_KIND_2D || !r->has_backing || rect_empty(&t->rect)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
-    uint64_t stride = (uint64_t)r->width * GPU_BYTES_PER_PIXEL;
+    uint32_t stride = r->width * GPU_BYTES_PER_PIXEL; /* width <= 16384 */
     uint64_t row_bytes = (uint64_t)t->rect.width * GPU_BYTES_PER_PIXEL;
     if (!rect_inside(&t->rect, r->width, r->height) ||
         !layout_fits(t->offset, stride, t->rect.height, row_bytes, r->backing_size)) {
@@ -717,7 +759,11 @@ static void view_build(const gpu_virt_t *virt, const gpu_virt_client_t *cl, gpu_
     }
 }
 
-/* New display info from the driver: refresh every view, raise events where one changed. */
+/*
+ * New display info from the driver: refresh every view, raise the event for
+ * each client whose view changed. The first fill raises it only for clients
+ * that were refused while there was none (the others have not seen a view).
+ */
 static void display_update(gpu_virt_t *virt, const gpu_display_info_t *info)
 {
     bool had_info = virt->display_valid;
@@ -729,11 +775,10 @@ static void display_update(gpu_virt_t *virt, const gpu_display_info_t *info)
         gpu_virt_client_t *cl = &virt->clients[i];
         gpu_display_info_t view;
         view_build(virt, cl, &view);
-        if (memcmp(&view, &cl->view, sizeof(view)) == 0) {
-            continue;
-        }
+        bool changed = memcmp(&view, &cl->view, sizeof(view)) != 0;
         cl->view = view;
-        if (had_info) {
+        if ((had_info && changed) || cl->display_refused) {
+            cl->display_refused = 0;
             gpu_event_raise(&cl->info->event);
             virt->pending_events |= 1u << i;
         }
@@ -779,14 +824,14 @@ static bool display_pump(gpu_virt_t *virt)
 
 /* ---- client release ---- */
 
-static bool release_scanouts(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t client)
+static bool release_scanouts(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t client, bool round_robin)
 {
     for (; cl->release_cursor < cl->cfg->num_scanouts; cl->release_cursor++) {
         uint32_t ds = cl->cfg->scanouts[cl->release_cursor];
         if (ds >= virt->display.num_scanouts) {
             continue;
         }
-        if (virt->scanouts[ds].busy || !driver_room(virt)) {
+        if (virt->scanouts[ds].busy || !driver_turn(virt, client, round_robin)) {
             return false;
         }
         gpu_virt_inflight_t *e = inflight_alloc(virt, GPU_VIRT_ORIGIN_RELEASE, client);
@@ -803,14 +848,14 @@ static bool release_scanouts(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t c
     return true;
 }
 
-static bool release_resources(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t client)
+static bool release_resources(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t client, bool round_robin)
 {
     for (; cl->release_cursor < cl->cfg->max_resources; cl->release_cursor++) {
         gpu_virt_resource_t *r = &cl->res[cl->release_cursor];
         if (r->state != GPU_VIRT_RES_LIVE) {
             continue;
         }
-        if (!driver_room(virt)) {
+        if (!driver_turn(virt, client, round_robin)) {
             return false;
         }
         gpu_virt_inflight_t *e = inflight_alloc(virt, GPU_VIRT_ORIGIN_RELEASE, client);
@@ -826,8 +871,8 @@ static bool release_resources(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t 
     return true;
 }
 
-/* One step of a release; returns true if it moved. */
-static bool release_step(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t client)
+/* One step of a release; returns true if it moved. `round_robin` as for client_step(). */
+static bool release_step(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t client, bool round_robin)
 {
     switch (cl->release_phase) {
     case GPU_VIRT_RELEASE_DRAIN:
@@ -838,9 +883,9 @@ static bool release_step(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t clien
         cl->release_cursor = 0;
         return true;
     case GPU_VIRT_RELEASE_SCAN:
-        return release_scanouts(virt, cl, client);
+        return release_scanouts(virt, cl, client, round_robin);
     case GPU_VIRT_RELEASE_RES:
-        return release_resources(virt, cl, client);
+        return release_resources(virt, cl, client, round_robin);
     default:
         if (cl->release_inflight != 0) {
             return false;
@@ -868,7 +913,7 @@ static void release_done(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint32_t stat
     gpu_virt_resource_t *r = res_checked(cl, e->req.unref.resource_id);
     r->busy = 0;
     if (status == GPU_STATUS_OK) {
-        devid_release(virt, r->device_id);
+        devid_release(virt, cl, r->device_id);
     } else {
         devid_retire(virt, r->device_id, "release: unref", status);
     }
@@ -979,26 +1024,31 @@ static bool client_take(gpu_virt_t *virt, gpu_virt_client_t *cl)
     return true;
 }
 
-/* Handle one request of client `client`; returns true if one was answered or forwarded. */
-static bool client_step(gpu_virt_t *virt, uint32_t client)
+/*
+ * Handle one request of client `client`; returns true if one was answered or
+ * forwarded. `round_robin`: called in a fair turn (virt_run), not for the
+ * client's own notification.
+ */
+static bool client_step(gpu_virt_t *virt, uint32_t client, bool round_robin)
 {
     gpu_virt_client_t *cl = &virt->clients[client];
     if (cl->release_phase != GPU_VIRT_RELEASE_NONE) {
-        return release_step(virt, cl, client);
+        return release_step(virt, cl, client, round_robin);
     }
     if (!cl->has_held && !client_take(virt, cl)) {
         return false;
     }
     uint32_t verdict = request_check(virt, cl, &cl->held);
-    if (verdict == VERDICT_WAIT) {
-        return false;
-    }
     if (verdict == VERDICT_FORWARD) {
-        if (!driver_room(virt)) {
+        if (!driver_turn(virt, client, round_robin)) {
             return false;
         }
         request_forward(virt, cl, client, &cl->held);
     } else {
+        virt->drv_waiting &= ~(1u << client); /* it needs no driver room (now) */
+        if (verdict == VERDICT_WAIT) {
+            return false; /* for its own answers */
+        }
         client_respond(virt, cl, cl->held.code, cl->held.id, verdict);
     }
     cl->has_held = 0;
@@ -1045,21 +1095,32 @@ static bool client_idle(const gpu_virt_client_t *cl)
     return !cl->has_held && (cl->req_armed || cl->resp_armed) && cl->release_phase == GPU_VIRT_RELEASE_NONE;
 }
 
-/* Work until nothing moves: driver answers first, then every client in turn, a batch each. */
+/*
+ * One turn of every client, a batch each, starting with the one after the
+ * last client that sent the driver a request (so room is shared in turn).
+ */
+static bool clients_round(gpu_virt_t *virt)
+{
+    bool progress = false;
+    uint32_t start = virt->next_client;
+    for (uint32_t i = 0; i < virt->num_clients; i++) {
+        uint32_t client = (start + i) % virt->num_clients;
+        for (uint32_t k = 0;
+             k < GPU_VIRT_BATCH && !client_idle(&virt->clients[client]) && client_step(virt, client, true); k++) {
+            progress = true;
+        }
+    }
+    return progress;
+}
+
+/* Work until nothing moves: driver answers first, then every client in turn. */
 static void virt_run(gpu_virt_t *virt, gpu_virt_notify_t *notify)
 {
     bool progress;
     do {
         progress = driver_drain(virt);
         progress = display_pump(virt) || progress;
-        for (uint32_t i = 0; i < virt->num_clients; i++) {
-            uint32_t client = (virt->next_client + i) % virt->num_clients;
-            for (uint32_t k = 0;
-                 k < GPU_VIRT_BATCH && !client_idle(&virt->clients[client]) && client_step(virt, client); k++) {
-                progress = true;
-            }
-        }
-        virt->next_client = (virt->next_client + 1) % virt->num_clients;
+        progress = clients_round(virt) || progress;
     } while (progress);
     notify_collect(virt, notify);
 }
@@ -1193,11 +1254,11 @@ void gpu_virt_handle_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_t
     virt->clients[client].req_armed = 0;
     virt->clients[client].resp_armed = 0;
     /*
-     * Only this client can have changed: its requests take nothing another
-     * client waits for (driver room comes back only with driver answers,
-     * which handle_driver shares out round-robin).
+     * Only this client can have changed. It takes no driver room another
+     * client waits for (driver_turn): room comes back with a driver
+     * notification, and handle_driver shares it out round-robin.
      */
-    while (client_step(virt, client)) {
+    while (client_step(virt, client, false)) {
     }
     notify_collect(virt, notify);
 }
@@ -1225,6 +1286,7 @@ bool gpu_virt_release_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_
         cl->has_held = 0;
         cl->initialised = 0;
         cl->release_phase = GPU_VIRT_RELEASE_DRAIN;
+        virt->drv_waiting &= ~(1u << client);
     }
     virt_run(virt, notify);
     return true;

@@ -171,6 +171,7 @@ typedef struct gpu_virt_client {
     uint32_t owed;             /* requests taken and not yet answered */
     uint32_t inflight;         /* of those, at the driver */
     uint32_t epoch;            /* bumped by a release: older answers are dropped */
+    uint32_t devids;           /* device ids charged to it: live, being created, or retired on its behalf */
     uint8_t initialised;       /* a GET_DISPLAY_INFO succeeded since start or release */
     uint8_t has_held;          /* `held` was taken and waits for something */
     uint8_t req_armed;         /* asked for a signal on its next request; cleared when it notifies */
@@ -179,6 +180,7 @@ typedef struct gpu_virt_client {
     uint8_t req_released;      /* request slots freed in this event */
     uint8_t release_phase;     /* GPU_VIRT_RELEASE_* */
     uint8_t index;             /* its position in gpu_virt_t.clients */
+    uint8_t display_refused;   /* its GET_DISPLAY_INFO was answered DEVICE_ERROR: raise the event when info comes */
     uint32_t release_cursor;   /* next scanout or resource id to release */
     uint32_t release_inflight; /* release requests at the driver */
     gpu_req_t held;            /* private copy of the request being handled */
@@ -189,7 +191,7 @@ typedef struct gpu_virt_client {
 typedef struct gpu_virt {
     const gpu_virt_config_t *cfg;
     uint32_t num_clients;
-    uint32_t next_client; /* round-robin start */
+    uint32_t next_client; /* round-robin start: the client after the last one that sent to the driver */
     gpu_queue_t drv_req;  /* producer */
     gpu_queue_t drv_resp; /* consumer */
     gpu_info_region_t *drv_info;
@@ -204,12 +206,13 @@ typedef struct gpu_virt {
     uint32_t dirty;             /* bit i: client i's queues moved in this call (see notify_collect) */
     uint32_t pending_events;    /* bit i: display event raised for client i in this call */
     uint32_t pending_released;  /* bit i: release of client i finished in this call */
+    uint32_t drv_waiting;       /* bit i: client i holds a request the driver had no room for */
     gpu_display_info_t display; /* the device's display info (cache) */
     uint32_t inflight_free;     /* head of the in-flight free list, GPU_VIRT_MAX_INFLIGHT if empty */
     uint32_t inflight_count;
     gpu_virt_inflight_t inflight[GPU_VIRT_MAX_INFLIGHT];
-    uint32_t devid_free;    /* head of the device-id free list, 0 if empty */
-    uint32_t devid_orphans; /* device ids retired: failed release unrefs, DEVICE_ERROR creates */
+    uint32_t devid_free;                                    /* head of the device-id free list, 0 if empty */
+    uint32_t devid_orphans;                                 /* device ids retired (still charged to their clients) */
     uint32_t devid_next[GPU_VIRT_MAX_DEVICE_RESOURCES + 1]; /* free-list links, index = device id */
     gpu_virt_scanout_t scanouts[GPU_MAX_SCANOUTS];
     gpu_virt_client_t clients[GPU_VIRT_MAX_CLIENTS];
