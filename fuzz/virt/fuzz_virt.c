@@ -11,9 +11,14 @@
  *   - after every step the bookkeeping agrees with itself: each device id is
  *     free or charged to one client, no client is charged beyond its quota,
  *     and what each scanout shows matches what its resource records;
+ *   - a client marked as waiting for driver room has something to send, and
+ *     while any is marked a driver notification is due;
  *   - after the input, with notifications only where the queue protocol asks
  *     for them, everything drains: no request is left unanswered.
+ * FUZZ_VIRT_TRACE=1 in the environment prints every step and the state after
+ * it, and the virtualiser's log.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,9 +50,33 @@
         }                                                                                                              \
     } while (0)
 
+/* FUZZ_VIRT_TRACE=1 in the environment: print every step and the state at the end (to read a crash). */
+static int trace_on = -1;
+
+static bool tracing(void)
+{
+    if (trace_on < 0) {
+        const char *e = getenv("FUZZ_VIRT_TRACE");
+        trace_on = e != NULL && e[0] != '\0' && e[0] != '0';
+    }
+    return trace_on != 0;
+}
+
+#define TRACE(...)                                                                                                     \
+    do {                                                                                                               \
+        if (tracing()) {                                                                                               \
+            fprintf(stderr, __VA_ARGS__);                                                                              \
+        }                                                                                                              \
+    } while (0)
+
 void sddf_log(const char *fmt, ...)
 {
-    (void)fmt;
+    if (tracing()) {
+        va_list ap;
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+    }
 }
 
 enum {
@@ -216,7 +245,9 @@ static void client_push(uint32_t c, gpu_req_t *q, bool kick)
     cl->code[q->id] = (uint8_t)(q->code <= GPU_REQ_MAX ? q->code : 0xff);
     cl->index[q->id] = cl->req.own;
     gpu_req_enqueue(&cl->req, q);
-    if (gpu_queue_producer_must_signal(&cl->req) || kick) {
+    bool signal = gpu_queue_producer_must_signal(&cl->req);
+    TRACE("client %u push id %u code %u kick %d signal %d\n", c, q->id, q->code, kick, signal);
+    if (signal || kick) {
         gpu_virt_handle_client(&F.virt, c, &F.notify);
     }
 }
@@ -255,6 +286,7 @@ static uint32_t client_drain(uint32_t c, uint32_t max)
             check_view(c);
         }
         cl->state[resp.id] = REQ_ANSWERED;
+        TRACE("client %u got id %u status %u\n", c, resp.id, resp.status);
     }
     if (n != 0 && gpu_queue_consumer_must_signal(&cl->resp)) {
         gpu_virt_handle_client(&F.virt, c, &F.notify);
@@ -277,6 +309,7 @@ static void client_release(uint32_t c)
             cl->drop_tail[id] = tail;
         }
     }
+    TRACE("release client %u\n", c);
     gpu_virt_release_client(&F.virt, c, &F.notify);
 }
 
@@ -352,6 +385,7 @@ static void driver_take(uint32_t max)
         int c = gpu_virt_driver_request_client(&F.virt, d.id);
         check_driver_request(&d, c);
         F.pend[F.npend++] = (pending_t){d, c};
+        TRACE("driver take id %u code %u for client %d\n", d.id, d.code, c);
     }
     if (n != 0 && gpu_queue_consumer_must_signal(&F.drv_req)) {
         gpu_virt_handle_driver(&F.virt, &F.notify);
@@ -378,7 +412,9 @@ static void driver_send(uint32_t id, uint32_t code, uint32_t status)
 {
     gpu_resp_t resp = {.code = code, .id = id, .status = status, ._pad = 0};
     gpu_resp_enqueue(&F.drv_resp, &resp);
-    if (gpu_queue_producer_must_signal(&F.drv_resp)) {
+    bool signal = gpu_queue_producer_must_signal(&F.drv_resp);
+    TRACE("driver answer id %u code %u status %u signal %d\n", id, code, status, signal);
+    if (signal) {
         gpu_virt_handle_driver(&F.virt, &F.notify);
     }
 }
@@ -413,8 +449,36 @@ static void display_change(reader_t *r)
         F.display.scanouts[s].rect.width = 100u * (rd8(r) % 3);
         F.display.scanouts[s].enabled = s < 4 ? 1 : 0;
     }
+    TRACE("display change: %u scanouts features %u\n", F.display.num_scanouts, F.display.features);
     gpu_event_raise(&F.drv_info.event);
     gpu_virt_handle_driver(&F.virt, &F.notify);
+}
+
+/* ---- tracing ---- */
+
+/* Entries in a queue, read from its shared indices (no handle is touched). */
+static uint32_t fill(const gpu_queue_t *q)
+{
+    return __atomic_load_n(&q->shared->tail, __ATOMIC_ACQUIRE) - __atomic_load_n(&q->shared->head, __ATOMIC_ACQUIRE);
+}
+
+static void trace_state(const char *when)
+{
+    if (!tracing()) {
+        return;
+    }
+    const gpu_virt_t *v = &F.virt;
+    fprintf(stderr, "  [%s] drv_waiting=0x%x next=%u inflight=%u drv_req len=%u pend=%u display v%u w%u i%u f%u\n",
+            when, v->drv_waiting, v->next_client, v->inflight_count, fill(&F.drv_req), F.npend, v->display_valid,
+            v->display_wanted, v->display_inflight, v->display_failed);
+    for (uint32_t c = 0; c < F.nc; c++) {
+        const gpu_virt_client_t *cl = &v->clients[c];
+        fprintf(stderr,
+                "    client %u: held %u (code %u id %u) owed %u inflight %u req_armed %u resp_armed %u release %u "
+                "req len %u resp len %u devids %u\n",
+                c, cl->has_held, cl->held.code, cl->held.id, cl->owed, cl->inflight, cl->req_armed, cl->resp_armed,
+                cl->release_phase, fill(&F.c[c].req), fill(&F.c[c].resp), cl->devids);
+    }
 }
 
 /* ---- bookkeeping invariants ---- */
@@ -472,6 +536,27 @@ static void check_scanouts(void)
             }
         }
     }
+}
+
+/*
+ * A client marked as waiting for driver room is really waiting for something
+ * (a request it holds, or its release), and while any is marked a driver
+ * notification is due: the in-flight table is full, or the virtualiser asked
+ * the driver to signal when it frees request slots. Otherwise a client
+ * deferring to the marked ones could wait forever.
+ */
+static void check_waiting(void)
+{
+    const gpu_virt_t *v = &F.virt;
+    for (uint32_t m = v->drv_waiting; m != 0; m &= m - 1) {
+        uint32_t c = (uint32_t)__builtin_ctz(m);
+        CHECK(c < F.nc && (v->clients[c].has_held || v->clients[c].release_phase != GPU_VIRT_RELEASE_NONE),
+              "client %u marked waiting for driver room with nothing to send", c);
+    }
+    bool due = v->inflight_count == GPU_VIRT_MAX_INFLIGHT ||
+               __atomic_load_n(&F.drv_req.shared->producer_signal, __ATOMIC_ACQUIRE) != 0;
+    CHECK(v->drv_waiting == 0 || due, "clients 0x%x wait for driver room, but no driver notification is due",
+          v->drv_waiting);
 }
 
 /* ---- setup ---- */
@@ -561,10 +646,12 @@ static void step(reader_t *r)
         } else if (op < 0x60) {
             display_change(r);
         } else {
+            TRACE("spurious client %u notification\n", c);
             gpu_virt_handle_client(&F.virt, c, &F.notify); /* spurious */
         }
         break;
     default:
+        TRACE("spurious driver notification\n");
         gpu_virt_handle_driver(&F.virt, &F.notify); /* spurious */
         break;
     }
@@ -590,6 +677,8 @@ static void quiesce(void)
             break;
         }
     }
+    trace_state("quiesced");
+    check_waiting();
     CHECK(F.npend == 0 && gpu_queue_length(&F.drv_req) == 0, "driver work left after quiescence");
     for (uint32_t c = 0; c < F.nc; c++) {
         for (uint32_t id = 1; id < F.c[c].next_id; id++) {
@@ -611,8 +700,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     while (r.n != 0) {
         step(&r);
+        trace_state("step");
         check_device_ids();
         check_scanouts();
+        check_waiting();
     }
     quiesce();
     check_device_ids();

@@ -372,6 +372,51 @@ static void test_release_not_overtaken(void **state)
     assert_int_equal(drained0 + drain_tracked(0), pushed0);
 }
 
+/*
+ * A release that waited for driver room but then had nothing to send (the
+ * device lost the scanout it was going to disable) must stop counting as
+ * waiting: otherwise a client serving its own notification defers to it
+ * forever, and no driver notification comes to end that (nothing is at the
+ * driver). Found by the fuzzer.
+ */
+static void test_finished_release_stops_waiting(void **state)
+{
+    (void)state;
+    env_opts_t o;
+    env_default_opts(&o, 2);
+    o.drv_req_cap = 1;
+    env_setup_ready(&o);
+    track_reset();
+    gpu_req_t create = req_create_2d(1, FMT, 8, 8);
+    assert_int_equal(env_call(0, &create), GPU_STATUS_OK); /* client 1 holds nothing */
+
+    /* Scanout 1 (client 1's) goes away; the display query fills the one-slot driver queue. */
+    E->opts.device.num_scanouts = 1;
+    env_display_event();
+    assert_int_equal(env_driver_pending(), 1);
+
+    /* Client 1's release must disable scanout 1 (still in the cache), and waits for room. */
+    env_notify_clear();
+    gpu_virt_release_client(&E->virt, 1, &E->notify);
+    assert_int_equal(E->notify.released, 0);
+
+    /* The driver answers the query before taking anything else: the release finds no scanout 1 any more. */
+    gpu_req_t d;
+    assert_true(gpu_req_dequeue(&E->drv_req, &d));
+    assert_int_equal(d.code, GPU_REQ_GET_DISPLAY_INFO);
+    env_driver_answer_ok(&d);
+    env_driver_kick();
+    assert_int_equal(E->notify.released, 2u);
+    assert_int_equal(env_driver_pending(), 0);
+
+    /* Nothing is at the driver: client 0's own notification must forward its request. */
+    push_tracked(0, req_flush(1, 0, 0, 8, 8));
+    env_client_kick(0);
+    assert_int_equal(env_driver_pending(), 1);
+    env_driver_serve();
+    assert_int_equal(drain_tracked(0), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +425,7 @@ int main(void)
             cmocka_unit_test(test_round_robin_under_saturation),
             cmocka_unit_test(test_waiting_client_not_overtaken),
             cmocka_unit_test(test_release_not_overtaken),
+            cmocka_unit_test(test_finished_release_stops_waiting),
             cmocka_unit_test(test_response_queue_full),
             cmocka_unit_test(test_response_queue_full_local),
             cmocka_unit_test(test_client_never_drains),

@@ -270,6 +270,11 @@ static void driver_submit(gpu_virt_t *virt)
  * driver notification will come), nor, outside the round-robin, while
  * another client waits for room: it would take that room first. Waiting
  * clients are served by the next driver notification, in turn.
+ *
+ * A mark says what the client's latest step found (client_step() clears it
+ * first), so that it never outlives the need: a stale one would make every
+ * other client defer to a client that waits for nothing, with no driver
+ * notification to come.
  */
 static bool driver_turn(gpu_virt_t *virt, uint32_t client, bool round_robin)
 {
@@ -278,7 +283,6 @@ static bool driver_turn(gpu_virt_t *virt, uint32_t client, bool round_robin)
         virt->drv_waiting |= bit;
         return false;
     }
-    virt->drv_waiting &= ~bit;
     virt->next_client = (client + 1) % virt->num_clients;
     return true;
 }
@@ -1032,6 +1036,7 @@ static bool client_take(gpu_virt_t *virt, gpu_virt_client_t *cl)
 static bool client_step(gpu_virt_t *virt, uint32_t client, bool round_robin)
 {
     gpu_virt_client_t *cl = &virt->clients[client];
+    virt->drv_waiting &= ~(1u << client); /* set again below if it still needs driver room */
     if (cl->release_phase != GPU_VIRT_RELEASE_NONE) {
         return release_step(virt, cl, client, round_robin);
     }
@@ -1044,11 +1049,9 @@ static bool client_step(gpu_virt_t *virt, uint32_t client, bool round_robin)
             return false;
         }
         request_forward(virt, cl, client, &cl->held);
+    } else if (verdict == VERDICT_WAIT) {
+        return false; /* for its own answers */
     } else {
-        virt->drv_waiting &= ~(1u << client); /* it needs no driver room (now) */
-        if (verdict == VERDICT_WAIT) {
-            return false; /* for its own answers */
-        }
         client_respond(virt, cl, cl->held.code, cl->held.id, verdict);
     }
     cl->has_held = 0;

@@ -206,7 +206,7 @@ typedef struct gpu_virt {
     uint32_t dirty;             /* bit i: client i's queues moved in this call (see notify_collect) */
     uint32_t pending_events;    /* bit i: display event raised for client i in this call */
     uint32_t pending_released;  /* bit i: release of client i finished in this call */
-    uint32_t drv_waiting;       /* bit i: client i holds a request the driver had no room for */
+    uint32_t drv_waiting;       /* bit i: client i's latest step had something for the driver and got no room */
     gpu_display_info_t display; /* the device's display info (cache) */
     uint32_t inflight_free;     /* head of the in-flight free list, GPU_VIRT_MAX_INFLIGHT if empty */
     uint32_t inflight_count;
