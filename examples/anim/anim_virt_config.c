@@ -1,6 +1,8 @@
 /*
  * Config source of the animated example's GPU virtualiser PD
- * (docs/system-description.md): one client owning device scanout 0.
+ * (docs/system-description.md): one client owning device scanout 0, whose
+ * IO base is the symbol gpu_virt_data_paddr0 that anim.system sets
+ * (virt_config.h).
  */
 #include "sdf_config.h"
 #include "virt_config.h"

@@ -3,8 +3,10 @@
  * descriptions name the driver's regions alike). See
  * docs/system-description.md, "Config structs in their own section": the
  * build compiles this with the driver PD's sdf_config.h and copies the
- * section into the driver's object. Needs SDF_MR_DRIVER_DMA_PADDR, which the
- * qemu target knows at build time.
+ * section into the driver's object. It holds no physical address, so the
+ * same source builds for qemu and Microkit: the DMA region's IO address is
+ * the setvar gpu_driver_dma_paddr (GPU_DRIVER_GLUE_IO_SETVAR), which every
+ * example's description sets in the driver PD.
  */
 #include "gpu_driver_glue.h"
 #include "sdf_config.h"
@@ -24,7 +26,7 @@ gpu_driver_glue_config_t gpu_driver_glue_config __attribute__((section(".gpu_dri
         .irq_channel = SDF_IRQ_79,
         .mmio_vaddr = SDF_MR_VIRTIO_MMIO_VADDR + VIRTIO_MMIO_OFFSET,
         .dma_vaddr = SDF_MR_DRIVER_DMA_VADDR,
-        .dma_io = SDF_MR_DRIVER_DMA_PADDR,
+        .dma_io = GPU_DRIVER_GLUE_IO_SETVAR,
         .dma_size = SDF_MR_DRIVER_DMA_SIZE,
         .queue_size = 0,
 };

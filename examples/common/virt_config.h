@@ -3,6 +3,14 @@
  * from a region-name prefix, with the examples' queue capacity. Each
  * example's <example>_virt_config.c includes the virtualiser PD's
  * sdf_config.h and lists its clients with these.
+ *
+ * The config holds no physical address: client i's IO base is
+ * GPU_VIRT_IO_BASE_SETVAR, so the virtualiser's glue reads it from the
+ * symbol gpu_virt_data_paddr<i>, which the description sets with
+ * <setvar symbol="gpu_virt_data_paddr<i>" region_paddr="PREFIX_data"/> (the
+ * Microkit tool on Microkit, the runtime's tables on qemu). One config source
+ * therefore builds for both targets; the clients must be listed in the
+ * order of those setvars.
  */
 #pragma once
 
@@ -23,6 +31,6 @@
 #define EXAMPLE_CLIENT(PREFIX, CH, NSCANOUTS, ...)                                                                     \
     {                                                                                                                  \
         .conn = EXAMPLE_CONN(PREFIX, CH), .data_size = SDF_MR_##PREFIX##_DATA_SIZE,                                    \
-        .data_io_base = SDF_MR_##PREFIX##_DATA_PADDR, .max_resources = EXAMPLE_MAX_RESOURCES,                          \
+        .data_io_base = GPU_VIRT_IO_BASE_SETVAR, .max_resources = EXAMPLE_MAX_RESOURCES,                               \
         .release_channel = GPU_VIRT_NO_CHANNEL, .num_scanouts = (NSCANOUTS), .scanouts = {__VA_ARGS__},                \
     }

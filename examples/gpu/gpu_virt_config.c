@@ -2,7 +2,8 @@
  * Config source of the demo's GPU virtualiser PD (docs/system-description.md,
  * "Config structs in their own section"): one client owning device scanout 0.
  * The client's data region is known to the virtualiser only through the
- * <setvar region_paddr> in gpu.system (size and, on qemu, address).
+ * <setvar region_paddr> in gpu.system: its size here (sdf_config.h), its IO
+ * address at run time (symbol gpu_virt_data_paddr0, virt_config.h).
  */
 #include "sdf_config.h"
 #include "virt_config.h"

@@ -1,7 +1,9 @@
 /*
  * Config source of the multi-client example's GPU virtualiser PD
  * (docs/system-description.md): multi_a owns device scanout 0, multi_b
- * device scanout 1, multi_c none.
+ * device scanout 1, multi_c none. Client i's IO base is the symbol
+ * gpu_virt_data_paddr<i> that multi.system sets (virt_config.h), so the
+ * order here must be a, b, c as there.
  */
 #include "sdf_config.h"
 #include "virt_config.h"

@@ -18,9 +18,17 @@
 /* Filled in by the system build. */
 gpu_driver_glue_config_t gpu_driver_glue_config __attribute__((section(".gpu_driver_config")));
 
+/* Set by <setvar region_paddr> (the Microkit tool, or the qemu runtime); see GPU_DRIVER_GLUE_IO_SETVAR. */
+uintptr_t gpu_driver_dma_paddr;
+
 static gpu_driver_t driver;
 static virtio_mmio_t mmio;
 static bool usable;
+
+uint64_t gpu_driver_glue_dma_io(const gpu_driver_glue_config_t *c)
+{
+    return c->dma_io == GPU_DRIVER_GLUE_IO_SETVAR ? (uint64_t)gpu_driver_dma_paddr : c->dma_io;
+}
 
 static gpu_driver_config_t core_config(const gpu_driver_glue_config_t *c)
 {
@@ -32,7 +40,7 @@ static gpu_driver_config_t core_config(const gpu_driver_glue_config_t *c)
             .resp_capacity = c->resp_capacity,
             .info = (gpu_info_region_t *)(uintptr_t)c->info_vaddr,
             .dma_vaddr = (void *)(uintptr_t)c->dma_vaddr,
-            .dma_io = c->dma_io,
+            .dma_io = gpu_driver_glue_dma_io(c),
             .dma_size = c->dma_size,
             .queue_size = c->queue_size,
     };

@@ -1,0 +1,10 @@
+/* The string functions that component code and the compiler need on Microkit (src/libc.c). */
+#pragma once
+
+#include <stddef.h>
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
