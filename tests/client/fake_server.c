@@ -215,8 +215,13 @@ static uint32_t do_set_scanout_blob(fake_server_t *fs, const gpu_req_set_scanout
     if (!r->blob || b->stride < (uint64_t)b->width * 4 || b->width == 0 || b->height == 0) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
-    uint64_t end = (uint64_t)b->offset + (uint64_t)b->stride * (b->height - 1) + (uint64_t)b->width * 4;
-    if (end > r->mem_size || !rect_inside(b->rect, b->width, b->height)) {
+    if (!rect_inside(b->rect, b->width, b->height)) {
+        return GPU_STATUS_OUT_OF_BOUNDS;
+    }
+    /* docs/protocol.md: the whole framebuffer, then the span the device measures (no wrap: see there). */
+    uint64_t frame = (uint64_t)b->offset + (uint64_t)b->stride * b->height;
+    uint64_t shown = (uint64_t)b->offset + (uint64_t)b->rect.x * 4 + ((uint64_t)b->rect.y + b->rect.height) * b->stride;
+    if (frame > r->mem_size || shown > r->mem_size) {
         return GPU_STATUS_OUT_OF_BOUNDS;
     }
     *s = (fake_scanout_t){.resource_id = b->resource_id,

@@ -78,6 +78,12 @@ static bool layout_fits(uint64_t offset, uint32_t stride, uint32_t rows, uint64_
     return !(skip > size || offset > size - skip || row_bytes > size - skip - offset);
 }
 
+/* [offset, offset + len) lies inside [0, size). */
+static bool range_fits(uint64_t offset, uint64_t len, uint64_t size)
+{
+    return len <= size && offset <= size - len;
+}
+
 static bool blob_enabled(const gpu_virt_t *virt)
 {
     return (virt->display.features & GPU_FEATURE_BLOB) != 0;
@@ -589,7 +595,22 @@ static void complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_vi
     }
 }
 
-/* The framebuffer a SET_SCANOUT_BLOB describes, against blob `r`. */
+/*
+ * The blob must hold the whole framebuffer, every row a whole stride, and
+ * also what virtio-gpu devices (QEMU) measure: from the rect's first pixel,
+ * whole strides down to the rect's last row. Call with width * 4 <= stride
+ * and the rect inside width x height: then x * 4 < stride and rows <= height,
+ * so both spans are at most 2^32 * (2^32 - 1) and cannot wrap.
+ */
+static bool scanout_fits(const gpu_req_set_scanout_blob_t *s, uint64_t size)
+{
+    uint64_t frame = (uint64_t)s->stride * s->height;
+    uint64_t rows = (uint64_t)s->rect.y + s->rect.height;
+    uint64_t shown = (uint64_t)s->rect.x * GPU_BYTES_PER_PIXEL + rows * s->stride;
+    return range_fits(s->offset, frame, size) && range_fits(s->offset, shown, size);
+}
+
+/* The framebuffer a SET_SCANOUT_BLOB describes, against blob `r`, in docs/protocol.md's order. */
 static uint32_t check_blob_layout(const gpu_req_set_scanout_blob_t *s, const gpu_virt_resource_t *r)
 {
     if (r->kind != GPU_VIRT_KIND_BLOB || !r->has_backing) {
@@ -602,8 +623,7 @@ static uint32_t check_blob_layout(const gpu_req_set_scanout_blob_t *s, const gpu
     if (rect_empty(&s->rect)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
-    if (!layout_fits(s->offset, s->stride, s->height, row_bytes, r->blob_size) ||
-        !rect_inside(&s->rect, s->width, s->height)) {
+    if (!rect_inside(&s->rect, s->width, s->height) || !scanout_fits(s, r->blob_size)) {
         return GPU_STATUS_OUT_OF_BOUNDS;
     }
     return VERDICT_FORWARD;
