@@ -21,7 +21,7 @@
 #define SDF_MAX_MAPS     64
 #define SDF_MAX_IRQS     63
 #define SDF_MAX_SETVARS  64
-#define SDF_MAX_ID       62 /* channel and irq ids are 0..62 */
+#define SDF_MAX_ID       61 /* channel and irq ids are 0..61 (Microkit 2.x: PD_MAX_ID) */
 #define SDF_MAX_PRIORITY 254
 #define SDF_ERR_MAX      512
 

@@ -268,7 +268,9 @@ static const bad_case_t bad_cases[] = {
          "sets symbol 'v' twice"},
         {HEAD PD("p", "1", IMG "<setvar symbol=\"v\" region_paddr=\"zz\"/>") TAIL,
          "setvar 'v' names unknown memory region 'zz'"},
-        {HEAD PD("p", "1", IMG "<irq irq=\"40\" id=\"63\"/>") TAIL, "id='63' is not a number in 0..62"},
+        {HEAD PD("p", "1", IMG "<irq irq=\"40\" id=\"62\"/>") TAIL, "<irq>: id='62' is not a number in 0..61"},
+        {HEAD PD("p", "1", IMG) PD("q", "1", IMG) CH("p", "62", "q", "1") TAIL,
+         "<end>: id='62' is not a number in 0..61"},
         {HEAD PD("p", "1", IMG "<irq irq=\"40\" id=\"1\" trigger=\"rising\"/>") TAIL, "trigger='rising'"},
         {HEAD PD("p", "1", IMG "<irq irq=\"7\" id=\"1\"/>") TAIL, "software-generated"},
         {HEAD PD("p", "1", IMG "<irq irq=\"40\" id=\"1\"/><irq irq=\"41\" id=\"1\"/>") TAIL,
@@ -352,6 +354,17 @@ static void test_timer_pd_must_be_empty(void **state)
     free(sys);
 }
 
+/* Microkit 2.x's largest channel and irq id (PD_MAX_ID) is 61: accepted; 62 is in bad_cases. */
+static void test_largest_id(void **state)
+{
+    (void)state;
+    sdf_system_t *sys = parse_ok(HEAD PD("p", "1", IMG "<irq irq=\"40\" id=\"61\"/>") PD("q", "1", IMG)
+                                         CH("p", "1", "q", "61") TAIL);
+    assert_int_equal(sys->pds[0].irqs[0].id, 61);
+    assert_int_equal(sys->nchannels, 1);
+    free(sys);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -365,19 +378,13 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_good_model),
-            cmocka_unit_test(test_layout),
-            cmocka_unit_test(test_header_qemu),
-            cmocka_unit_test(test_header_microkit),
-            cmocka_unit_test(test_qemu_tables),
-            cmocka_unit_test(test_objcopy_args),
-            cmocka_unit_test(test_unknown_pd_in_emit),
-            cmocka_unit_test(test_bad_descriptions),
-            cmocka_unit_test(test_nested_pd_flattened),
-            cmocka_unit_test(test_layout_refuses_ram_phys_addr),
-            cmocka_unit_test(test_layout_pool_full),
-            cmocka_unit_test(test_timer_pd_must_be_empty),
-            cmocka_unit_test(test_names),
+            cmocka_unit_test(test_good_model),          cmocka_unit_test(test_layout),
+            cmocka_unit_test(test_header_qemu),         cmocka_unit_test(test_header_microkit),
+            cmocka_unit_test(test_qemu_tables),         cmocka_unit_test(test_objcopy_args),
+            cmocka_unit_test(test_unknown_pd_in_emit),  cmocka_unit_test(test_bad_descriptions),
+            cmocka_unit_test(test_nested_pd_flattened), cmocka_unit_test(test_layout_refuses_ram_phys_addr),
+            cmocka_unit_test(test_layout_pool_full),    cmocka_unit_test(test_timer_pd_must_be_empty),
+            cmocka_unit_test(test_largest_id),          cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
