@@ -8,7 +8,6 @@ $(eval $(call unit_test,examples-anim,examples/anim/test_anim.c $(ANIM_SRCS) $(E
 # Glue and system description (compile and check only).
 include examples/example_glue.mk
 $(eval $(call example_glue,anim,anim,examples/anim/anim_pd.c))
-$(eval $(call example_glue,anim,gpu_virt,examples/anim/anim_virt_symbols.c))
 $(eval $(call example_config,anim,gpu_virt,examples/anim/anim_virt_config.c))
 $(eval $(call example_config,anim,gpu_driver,examples/common/gpu_driver_config.c))
 $(eval $(call example_glue_check,anim))

@@ -11,7 +11,6 @@ $(eval $(call unit_test,examples-gpu,examples/gpu/test_gpu_demo.c $(GPU_DEMO_SRC
 # Glue and system description (compile and check only).
 include examples/example_glue.mk
 $(eval $(call example_glue,gpu,client,examples/gpu/gpu_client_pd.c))
-$(eval $(call example_glue,gpu,gpu_virt,examples/gpu/gpu_virt_symbols.c))
 $(eval $(call example_config,gpu,gpu_virt,examples/gpu/gpu_virt_config.c))
 $(eval $(call example_config,gpu,gpu_driver,examples/common/gpu_driver_config.c))
 $(eval $(call example_glue_check,gpu))

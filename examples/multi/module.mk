@@ -10,7 +10,6 @@ include examples/example_glue.mk
 $(eval $(call example_glue,multi,multi_a,examples/multi/multi_client_pd.c,-DMULTI_ROLE=MULTI_ROLE_IMAGE -DMULTI_NAME=multi-a))
 $(eval $(call example_glue,multi,multi_b,examples/multi/multi_client_pd.c,-DMULTI_ROLE=MULTI_ROLE_PATTERN -DMULTI_NAME=multi-b))
 $(eval $(call example_glue,multi,multi_c,examples/multi/multi_client_pd.c,-DMULTI_ROLE=MULTI_ROLE_NO_SCANOUT -DMULTI_NAME=multi-c))
-$(eval $(call example_glue,multi,gpu_virt,examples/multi/multi_virt_symbols.c))
 $(eval $(call example_config,multi,gpu_virt,examples/multi/multi_virt_config.c))
 $(eval $(call example_config,multi,gpu_driver,examples/common/gpu_driver_config.c))
 $(eval $(call example_glue_check,multi))

@@ -1,5 +1,5 @@
-# The seL4 Microkit platform: the OS seam over libmicrokit (src/os.c), a tiny
-# libc (src/libc.c), one ELF per PD, and the SDK's `microkit` tool for the
+# The seL4 Microkit platform: the OS seam over libmicrokit (src/os.c), the
+# libc subset and printf shared with qemu (platform/common), one ELF per PD, and the SDK's `microkit` tool for the
 # image. See platform/microkit/README.md: NEVER built or booted against a
 # real SDK so far.
 #
@@ -24,8 +24,8 @@ MK_LIBGCC = $(shell $(MK_CC) -print-libgcc-file-name 2>/dev/null)
 # Flags shared by both modes; each mode adds the directory holding microkit.h.
 MK_CFLAGS = -std=c11 -O2 -g $(WARNINGS) -ffreestanding -nostdlib -fno-pie -fno-stack-protector -mstrict-align \
 	-mno-outline-atomics -fno-tree-loop-distribute-patterns -nostdinc -isystem $(MK_GCC_INCLUDE) \
-	-isystem $(MK_DIR)/libc/include -Iinclude
-MK_PLATFORM_SRCS := $(MK_DIR)/src/os.c $(MK_DIR)/src/fmt.c $(MK_DIR)/src/libc.c
+	-isystem $(PLATFORM_LIBC_INCLUDE) -Iinclude -I$(PLATFORM_COMMON_DIR)/src
+MK_PLATFORM_SRCS := $(MK_DIR)/src/os.c $(PLATFORM_COMMON_SRCS)
 # The only symbols a PD may leave undefined: libmicrokit's (functions here are inline in the real header).
 MK_ALLOWED_UNDEF := microkit_dbg_puts microkit_notify microkit_deferred_notify microkit_irq_ack \
 	microkit_have_signal microkit_signal_cap
@@ -140,6 +140,3 @@ microkit: deps
 	@echo "    -global virtio-mmio.force-legacy=false -device virtio-gpu-device$(if $(filter multi,$(EXAMPLE)),$(MK_COMMA)max_outputs=2) \\"
 	@echo "    -device loader,file=$(MK_EX_OUT)/loader.img,addr=0x70000000,cpu-num=0"
 endif
-
-# sddf_log's formatter on the host against vsnprintf (microkit-fmt, microkit-fmt-asan).
-$(eval $(call unit_test,microkit-fmt,$(MK_DIR)/tests/test_fmt.c $(MK_DIR)/src/fmt.c,-I$(MK_DIR)/src))

@@ -26,14 +26,20 @@ QEMU_OUT := $(BUILD)/qemu
 QEMU_GCC_INCLUDE = $(shell $(QEMU_CC) -print-file-name=include 2>/dev/null)
 QEMU_LIBGCC = $(shell $(QEMU_CC) -print-libgcc-file-name 2>/dev/null)
 QEMU_CFLAGS = -std=c11 -O2 -g $(WARNINGS) -ffreestanding -fno-pie -fno-stack-protector -mno-outline-atomics \
-	-fno-tree-loop-distribute-patterns -nostdinc -isystem $(QEMU_GCC_INCLUDE) -isystem $(QEMU_DIR)/libc/include \
+	-fno-tree-loop-distribute-patterns -nostdinc -isystem $(QEMU_GCC_INCLUDE) -isystem $(PLATFORM_LIBC_INCLUDE) \
 	-Iinclude -I$(QEMU_DIR)/include
 QEMU_LDFLAGS = -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T $(QEMU_DIR)/link.ld
 
+# The runtime, and the libc subset and printf shared with platform/microkit (platform/common).
 QEMU_RT_SRCS := $(wildcard $(QEMU_DIR)/src/*.c) $(QEMU_DIR)/src/start.S
-QEMU_RT_OBJS := $(patsubst $(QEMU_DIR)/src/%,$(QEMU_OUT)/runtime/%.o,$(QEMU_RT_SRCS))
+QEMU_RT_OBJS := $(patsubst $(QEMU_DIR)/src/%,$(QEMU_OUT)/runtime/%.o,$(QEMU_RT_SRCS)) \
+	$(patsubst $(PLATFORM_COMMON_DIR)/src/%,$(QEMU_OUT)/runtime/common/%.o,$(PLATFORM_COMMON_SRCS))
 
 $(QEMU_OUT)/runtime/%.c.o: $(QEMU_DIR)/src/%.c $(ALL_HEADERS)
+	@mkdir -p $(@D)
+	$(QEMU_CC) $(QEMU_CFLAGS) -I$(PLATFORM_COMMON_DIR)/src -c $< -o $@
+
+$(QEMU_OUT)/runtime/common/%.c.o: $(PLATFORM_COMMON_DIR)/src/%.c $(ALL_HEADERS)
 	@mkdir -p $(@D)
 	$(QEMU_CC) $(QEMU_CFLAGS) -c $< -o $@
 

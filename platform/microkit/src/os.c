@@ -9,9 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <assert.h>
+
 #include <sddf/os.h>
 
-#include "fmt.h"
+#include "sddf_fmt.h"
 
 #define SDDF_LOG_COMPONENT "PD"
 #include <sddf/log.h>
@@ -90,11 +92,31 @@ void sddf_cache_invalidate(uintptr_t start, uintptr_t end)
     __asm__ volatile("dsb sy" : : : "memory");
 }
 
-/* Debug output: microkit_dbg_puts exists in every configuration but prints only with a debug kernel. */
+static void to_dbg(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    (void)n;
+    microkit_dbg_puts(s);
+}
+
+/*
+ * Debug output: microkit_dbg_puts exists in every configuration but prints
+ * only with a debug kernel. The shared printf (platform/common/src/fmt.c)
+ * hands it the line in pieces of at most SDDF_FMT_PIECE bytes.
+ */
 void sddf_log(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    sddf_mk_vformat(microkit_dbg_puts, fmt, ap);
+    sddf_vformat(to_dbg, NULL, fmt, ap);
     va_end(ap);
+}
+
+/* A broken invariant: say where, then fault on purpose so that the monitor reports the PD. */
+_Noreturn void sddf_assert_fail(const char *expr, const char *file, int line)
+{
+    LOG_ERR("assertion '%s' failed at %s:%d\n", expr, file, line);
+    for (;;) {
+        *(volatile int *)0 = 0;
+    }
 }

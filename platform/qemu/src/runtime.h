@@ -27,8 +27,7 @@ void qemu_mmu_enable(void);
 void qemu_uart_putc(char c);
 void qemu_uart_puts(const char *s);
 
-/* printf.c */
-int qemu_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap);
+/* console.c (formatting: platform/common/src/fmt.c) */
 void qemu_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void qemu_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void qemu_poweroff(void);

@@ -1,4 +1,4 @@
-/* The qemu platform's libc subset: what component code may use. */
+/* The libc subset of both freestanding platforms: what component code may use (src/libc.c). */
 #pragma once
 
 #include <stddef.h>

@@ -1,4 +1,7 @@
-/* The qemu platform's libc subset: formatting only (output goes through sddf_log). */
+/*
+ * The libc subset of both freestanding platforms: formatting only (output
+ * goes through sddf_log). Conversions and limits: src/sddf_fmt.h.
+ */
 #pragma once
 
 #include <stdarg.h>

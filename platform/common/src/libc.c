@@ -1,13 +1,12 @@
 /*
- * The few libc functions that component code and the compiler need. Simple
- * loops (word-sized where alignment allows); -fno-tree-loop-distribute-patterns
+ * The string functions that component code and the compiler need on both
+ * freestanding platforms (libc/include/string.h). Simple loops, word-sized
+ * where both pointers allow aligned words (never an unaligned access, so
+ * -mstrict-align code may call them); -fno-tree-loop-distribute-patterns
  * keeps the compiler from turning them back into calls to themselves.
  */
-#include <assert.h>
 #include <stdint.h>
 #include <string.h>
-
-#include "runtime.h"
 
 /* Word-sized accesses that may alias anything, for the aligned middle of a copy or fill. */
 typedef uint64_t __attribute__((may_alias)) word_t;
@@ -35,7 +34,7 @@ void *memmove(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
-    if (d < s) {
+    if ((uintptr_t)d < (uintptr_t)s) {
         for (size_t i = 0; i < n; i++) {
             d[i] = s[i];
         }
@@ -66,7 +65,8 @@ void *memset(void *dst, int c, size_t n)
 
 int memcmp(const void *a, const void *b, size_t n)
 {
-    const unsigned char *x = a, *y = b;
+    const unsigned char *x = a;
+    const unsigned char *y = b;
     for (size_t i = 0; i < n; i++) {
         if (x[i] != y[i]) {
             return x[i] < y[i] ? -1 : 1;
@@ -87,7 +87,8 @@ size_t strlen(const char *s)
 int strncmp(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        unsigned char x = (unsigned char)a[i];
+        unsigned char y = (unsigned char)b[i];
         if (x != y || x == '\0') {
             return x < y ? -1 : x > y ? 1 : 0;
         }
@@ -98,9 +99,4 @@ int strncmp(const char *a, const char *b, size_t n)
 int strcmp(const char *a, const char *b)
 {
     return strncmp(a, b, (size_t)-1);
-}
-
-_Noreturn void qemu_assert_fail(const char *expr, const char *file, int line)
-{
-    qemu_panic("assertion '%s' failed at %s:%d\n", expr, file, line);
 }

@@ -1,20 +1,24 @@
 /*
- * A small vsnprintf for sddf_log() and the runtime: %d %i %u %x %X %o %p
- * %s %c %%, flags '-' and '0', field width and precision (also '*'),
- * length modifiers hh h l ll z j t. No floating point.
+ * The freestanding printf (sddf_fmt.h): output is collected in a small
+ * buffer and handed to the emitter whenever it fills, so a line of any
+ * length goes out without a large stack buffer.
  */
-#include "runtime.h"
-
+#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
 
-#define SDDF_LOG_COMPONENT "qemu"
-#include <sddf/log.h>
+#include "sddf_fmt.h"
+
+/* z, j and t read a long: true on the LP64 targets this serves (aarch64, the x86-64 host). */
+_Static_assert(sizeof(size_t) == sizeof(long) && sizeof(intmax_t) == sizeof(long), "LP64 only");
 
 typedef struct {
-    char *buf;
-    size_t cap;
-    size_t len; /* what the full output would need */
+    sddf_fmt_emit_t emit;
+    void *ctx;
+    char buf[SDDF_FMT_PIECE + 1];
+    size_t len;   /* bytes waiting in buf */
+    size_t total; /* bytes produced so far */
 } out_t;
 
 typedef struct {
@@ -25,18 +29,42 @@ typedef struct {
     int size; /* 0 int, 1 long, 2 long long, -1 short, -2 char */
 } spec_t;
 
+static void flush(out_t *o)
+{
+    if (o->len > 0) {
+        o->buf[o->len] = '\0';
+        o->emit(o->ctx, o->buf, o->len);
+        o->len = 0;
+    }
+}
+
 static void put(out_t *o, char c)
 {
-    if (o->len + 1 < o->cap) {
-        o->buf[o->len] = c;
+    if (o->len == SDDF_FMT_PIECE) {
+        flush(o);
     }
-    o->len++;
+    o->buf[o->len++] = c;
+    o->total++;
 }
 
 static void pad(out_t *o, int n, char c)
 {
     for (; n > 0; n--) {
         put(o, c);
+    }
+}
+
+/* n characters of str in a field of the spec's width (space padded). */
+static void put_field(out_t *o, const spec_t *s, const char *str, int n)
+{
+    if (!s->left) {
+        pad(o, s->width - n, ' ');
+    }
+    for (int i = 0; i < n; i++) {
+        put(o, str[i]);
+    }
+    if (s->left) {
+        pad(o, s->width - n, ' ');
     }
 }
 
@@ -49,15 +77,7 @@ static void put_str(out_t *o, const spec_t *s, const char *str)
     while (str[n] != '\0' && (s->prec < 0 || n < s->prec)) {
         n++;
     }
-    if (!s->left) {
-        pad(o, s->width - n, ' ');
-    }
-    for (int i = 0; i < n; i++) {
-        put(o, str[i]);
-    }
-    if (s->left) {
-        pad(o, s->width - n, ' ');
-    }
+    put_field(o, s, str, n);
 }
 
 static void put_num(out_t *o, const spec_t *s, unsigned long long v, unsigned base, bool neg, bool upper)
@@ -65,10 +85,10 @@ static void put_num(out_t *o, const spec_t *s, unsigned long long v, unsigned ba
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char tmp[24];
     int n = 0;
-    do {
+    while (v != 0 || (n == 0 && s->prec != 0)) { /* precision 0 prints no digit for 0 */
         tmp[n++] = digits[v % base];
         v /= base;
-    } while (v != 0);
+    }
     int zeros = s->prec > n ? s->prec - n : 0;
     int body = n + zeros + (neg ? 1 : 0);
     if (s->zero && !s->left && s->prec < 0 && s->width > body) {
@@ -122,31 +142,40 @@ static unsigned long long unsigned_arg(const spec_t *s, va_list *ap)
     }
 }
 
+/* A width or precision: digits or '*'; the result is within +-SDDF_FMT_MAX_WIDTH. */
 static int parse_int(const char **f, va_list *ap)
 {
+    long v = 0;
     if (**f == '*') {
         (*f)++;
-        return va_arg(*ap, int);
+        v = va_arg(*ap, int);
     }
-    int v = 0;
-    while (**f >= '0' && **f <= '9') {
-        v = v * 10 + (*(*f)++ - '0');
+    for (; **f >= '0' && **f <= '9'; (*f)++) {
+        if (v <= SDDF_FMT_MAX_WIDTH) {
+            v = v * 10 + (**f - '0');
+        }
     }
-    return v;
+    v = v > SDDF_FMT_MAX_WIDTH ? SDDF_FMT_MAX_WIDTH : v;
+    return (int)(v < -SDDF_FMT_MAX_WIDTH ? -SDDF_FMT_MAX_WIDTH : v);
 }
 
-static void parse_spec(const char **f, spec_t *s, va_list *ap)
+static void parse_flags(const char **f, spec_t *s)
 {
-    *s = (spec_t){.prec = -1};
     for (;; (*f)++) {
         if (**f == '-') {
             s->left = true;
         } else if (**f == '0') {
             s->zero = true;
         } else if (**f != '+' && **f != ' ' && **f != '#') {
-            break;
+            return;
         }
     }
+}
+
+static void parse_spec(const char **f, spec_t *s, va_list *ap)
+{
+    *s = (spec_t){.prec = -1};
+    parse_flags(f, s);
     s->width = parse_int(f, ap);
     if (s->width < 0) {
         s->left = true;
@@ -154,7 +183,7 @@ static void parse_spec(const char **f, spec_t *s, va_list *ap)
     }
     if (**f == '.') {
         (*f)++;
-        s->prec = parse_int(f, ap);
+        s->prec = parse_int(f, ap); /* negative: as if none */
     }
     for (;; (*f)++) {
         if (**f == 'l') {
@@ -164,14 +193,15 @@ static void parse_spec(const char **f, spec_t *s, va_list *ap)
         } else if (**f == 'z' || **f == 'j' || **f == 't') {
             s->size = 1;
         } else {
-            break;
+            return;
         }
     }
 }
 
-static void convert(out_t *o, char conv, spec_t *s, va_list *ap)
+static void convert(out_t *o, char conv, const spec_t *s, va_list *ap)
 {
     long long v;
+    char c;
     switch (conv) {
     case 'd':
     case 'i':
@@ -197,7 +227,8 @@ static void convert(out_t *o, char conv, spec_t *s, va_list *ap)
         put_str(o, s, va_arg(*ap, const char *));
         break;
     case 'c':
-        put(o, (char)va_arg(*ap, int));
+        c = (char)va_arg(*ap, int);
+        put_field(o, s, &c, 1);
         break;
     default:
         put(o, '%');
@@ -206,11 +237,11 @@ static void convert(out_t *o, char conv, spec_t *s, va_list *ap)
     }
 }
 
-int qemu_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+size_t sddf_vformat(sddf_fmt_emit_t emit, void *ctx, const char *fmt, va_list ap)
 {
-    out_t o = {.buf = buf, .cap = cap};
+    out_t o = {.emit = emit, .ctx = ctx};
     va_list args;
-    va_copy(args, ap);
+    va_copy(args, ap); /* a local va_list, so that its address can be passed on */
     for (const char *f = fmt; *f != '\0'; f++) {
         if (*f != '%') {
             put(&o, *f);
@@ -229,55 +260,30 @@ int qemu_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
         convert(&o, *f, &s, &args);
     }
     va_end(args);
-    if (cap > 0) {
-        buf[o.len < cap ? o.len : cap - 1] = '\0';
+    flush(&o);
+    return o.total;
+}
+
+typedef struct {
+    char *buf;
+    size_t cap;
+    size_t len; /* bytes stored, at most cap - 1 */
+} sink_t;
+
+static void to_buffer(void *ctx, const char *s, size_t n)
+{
+    sink_t *k = ctx;
+    for (size_t i = 0; i < n && k->len + 1 < k->cap; i++) {
+        k->buf[k->len++] = s[i];
     }
-    return (int)o.len;
 }
 
-int vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+int sddf_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 {
-    return qemu_vsnprintf(buf, cap, fmt, ap);
-}
-
-int snprintf(char *buf, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = qemu_vsnprintf(buf, cap, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
-static void vprint(const char *fmt, va_list ap)
-{
-    char line[512];
-    qemu_vsnprintf(line, sizeof(line), fmt, ap);
-    qemu_uart_puts(line);
-}
-
-void qemu_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprint(fmt, ap);
-    va_end(ap);
-}
-
-void sddf_log(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprint(fmt, ap);
-    va_end(ap);
-}
-
-_Noreturn void qemu_panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    qemu_uart_puts("qemu|FATAL: ");
-    vprint(fmt, ap);
-    va_end(ap);
-    qemu_poweroff();
+    sink_t k = {.buf = buf, .cap = cap};
+    size_t n = sddf_vformat(to_buffer, &k, fmt, ap);
+    if (cap > 0) {
+        buf[k.len] = '\0';
+    }
+    return n > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)n;
 }
