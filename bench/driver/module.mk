@@ -1,7 +1,8 @@
 # Driver instructions per request under callgrind (make bench).
-$(BUILD)/bench/bench_driver: bench/driver/bench_driver.c $(GPU_DRIVER_CORE_SRCS) $(ALL_HEADERS)
+$(BUILD)/bench/bench_driver: bench/driver/bench_driver.c tests/support/fake_transport.c $(GPU_DRIVER_CORE_SRCS) $(ALL_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I$(GPU_DRIVER_DIR) -o $@ bench/driver/bench_driver.c $(GPU_DRIVER_CORE_SRCS)
+	$(CC) $(CFLAGS) -I$(GPU_DRIVER_DIR) -Itests/support -o $@ bench/driver/bench_driver.c tests/support/fake_transport.c \
+		$(GPU_DRIVER_CORE_SRCS)
 
 .PHONY: bench-driver
 bench-driver: $(BUILD)/bench/bench_driver

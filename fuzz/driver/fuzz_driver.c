@@ -24,6 +24,7 @@
 #include <virtio/virtio_gpu.h>
 #include <virtio/virtio_mmio.h>
 
+#include "fake_transport.h"
 #include "gpu_driver.h"
 
 #define SDDF_LOG_COMPONENT "FUZZ"
@@ -56,121 +57,20 @@ static uint32_t take(input_t *in, unsigned bytes)
     return v;
 }
 
-/* The fake device. */
-typedef struct fake {
-    input_t *in;
-    uint32_t status;
-    uint64_t features;
-    uint32_t queue_max;
-    uint32_t size[2];
-    uint64_t desc_io[2], avail_io[2], used_io[2];
-    uint32_t cause;
-    uint32_t events;
-    uint32_t num_scanouts;
-    uint16_t last_avail;
-} fake_t;
-
 static _Alignas(4096) uint8_t dma[DMA_SIZE];
 static _Alignas(64) uint8_t req_region[GPU_QUEUE_REGION_SIZE(REQ_CAP, sizeof(gpu_req_t))];
 static _Alignas(64) uint8_t resp_region[GPU_QUEUE_REGION_SIZE(RESP_CAP, sizeof(gpu_resp_t))];
 static gpu_info_region_t info;
 static gpu_driver_t drv;
-static fake_t dev;
+static fake_transport_t dev;
 static uint8_t answered[MAX_REQS];
 
-static uint8_t *dma_ptr(uint64_t io, uint64_t len)
+/* Configuration space fields the transport does not model read as input. */
+static uint32_t config_from_input(void *arg, uint32_t offset)
 {
-    if (io < DMA_IO || io - DMA_IO > DMA_SIZE || len > DMA_SIZE - (io - DMA_IO)) {
-        return NULL;
-    }
-    return dma + (io - DMA_IO);
+    (void)offset;
+    return take(arg, 4);
 }
-
-static uint32_t f_get_status(void *ctx)
-{
-    return ((fake_t *)ctx)->status;
-}
-
-static void f_set_status(void *ctx, uint32_t s)
-{
-    ((fake_t *)ctx)->status = s;
-}
-
-static uint64_t f_get_features(void *ctx)
-{
-    return ((fake_t *)ctx)->features;
-}
-
-static void f_set_features(void *ctx, uint64_t f)
-{
-    (void)ctx;
-    (void)f;
-}
-
-static uint32_t f_queue_max(void *ctx, uint32_t q)
-{
-    (void)q;
-    return ((fake_t *)ctx)->queue_max;
-}
-
-static void f_queue_enable(void *ctx, uint32_t q, uint32_t size, uint64_t desc, uint64_t avail, uint64_t used)
-{
-    fake_t *f = ctx;
-    if (q > 1 || size == 0 || size > f->queue_max || dma_ptr(desc, VIRTQ_DESC_BYTES(size)) == NULL ||
-        dma_ptr(avail, VIRTQ_AVAIL_BYTES(size)) == NULL || dma_ptr(used, VIRTQ_USED_BYTES(size)) == NULL) {
-        abort(); /* the driver set up a queue outside its DMA region or above QueueNumMax */
-    }
-    f->size[q] = size;
-    f->desc_io[q] = desc;
-    f->avail_io[q] = avail;
-    f->used_io[q] = used;
-}
-
-static void f_notify(void *ctx, uint32_t q)
-{
-    (void)ctx;
-    if (q != VIRTIO_GPU_QUEUE_CONTROL) {
-        abort();
-    }
-}
-
-static uint32_t f_interrupt_take(void *ctx)
-{
-    fake_t *f = ctx;
-    uint32_t c = f->cause;
-    f->cause = 0;
-    return c;
-}
-
-static uint32_t f_config_read(void *ctx, uint32_t off)
-{
-    fake_t *f = ctx;
-    if (off == offsetof(virtio_gpu_config_t, events_read)) {
-        return f->events;
-    }
-    return off == offsetof(virtio_gpu_config_t, num_scanouts) ? f->num_scanouts : take(f->in, 4);
-}
-
-static void f_config_write(void *ctx, uint32_t off, uint32_t v)
-{
-    fake_t *f = ctx;
-    if (off == offsetof(virtio_gpu_config_t, events_clear)) {
-        f->events &= ~v;
-    }
-}
-
-static const virtio_transport_ops_t fake_ops = {
-        .get_status = f_get_status,
-        .set_status = f_set_status,
-        .get_device_features = f_get_features,
-        .set_driver_features = f_set_features,
-        .queue_max_size = f_queue_max,
-        .queue_enable = f_queue_enable,
-        .queue_notify = f_notify,
-        .interrupt_take = f_interrupt_take,
-        .config_read32 = f_config_read,
-        .config_write32 = f_config_write,
-};
 
 static const uint32_t resp_types[] = {
         VIRTIO_GPU_RESP_OK_NODATA,
@@ -184,11 +84,6 @@ static const uint32_t resp_types[] = {
         VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 };
 
-static virtq_desc_t *desc_at(uint16_t i)
-{
-    return (virtq_desc_t *)dma_ptr(dev.desc_io[0] + (uint64_t)i * sizeof(virtq_desc_t), sizeof(virtq_desc_t));
-}
-
 /* Takes the next chain the driver made available; checks it is well formed and writes an answer. Returns its length. */
 static uint32_t answer_available(input_t *in, uint16_t head)
 {
@@ -196,12 +91,13 @@ static uint32_t answer_available(input_t *in, uint16_t head)
     if (head >= size) {
         abort(); /* the driver published a head outside its ring */
     }
-    virtq_desc_t cmd = *desc_at(head);
-    if (dma_ptr(cmd.addr, cmd.len) == NULL || (cmd.flags & VIRTQ_DESC_F_NEXT) == 0 || cmd.next >= size) {
+    virtq_desc_t cmd = *fake_transport_desc(&dev, head);
+    if (fake_transport_dma(&dev, cmd.addr, cmd.len) == NULL || (cmd.flags & VIRTQ_DESC_F_NEXT) == 0 ||
+        cmd.next >= size) {
         abort(); /* commands are two descriptors inside the DMA region */
     }
-    virtq_desc_t rsp = *desc_at(cmd.next);
-    uint8_t *buf = dma_ptr(rsp.addr, rsp.len);
+    virtq_desc_t rsp = *fake_transport_desc(&dev, cmd.next);
+    uint8_t *buf = fake_transport_dma(&dev, rsp.addr, rsp.len);
     if (buf == NULL || (rsp.flags & VIRTQ_DESC_F_WRITE) == 0 || rsp.len < sizeof(virtio_gpu_resp_display_info_t)) {
         abort();
     }
@@ -223,8 +119,8 @@ static void device_complete(input_t *in)
     if (size == 0) {
         return;
     }
-    virtq_avail_t *avail = (virtq_avail_t *)dma_ptr(dev.avail_io[0], VIRTQ_AVAIL_BYTES(size));
-    virtq_used_t *used = (virtq_used_t *)dma_ptr(dev.used_io[0], VIRTQ_USED_BYTES(size));
+    virtq_avail_t *avail = (virtq_avail_t *)fake_transport_dma(&dev, dev.avail_io[0], VIRTQ_AVAIL_BYTES(size));
+    virtq_used_t *used = (virtq_used_t *)fake_transport_dma(&dev, dev.used_io[0], VIRTQ_USED_BYTES(size));
     uint32_t mode = take(in, 1);
     virtq_used_elem_t e = {.id = take(in, 2), .len = 0};
     uint16_t avail_idx = __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE);
@@ -245,24 +141,10 @@ static void device_complete(input_t *in)
     dev.cause |= VIRTIO_MMIO_INT_VRING;
 }
 
-/* The honest device: returns every chain made available and not yet taken, one used element each. */
-static void device_return_all(input_t *in)
+/* The honest device's answer: what the input says (see answer_available). */
+static uint32_t answer_from_input(void *arg, uint16_t head)
 {
-    uint32_t size = dev.size[0];
-    if (size == 0) {
-        return;
-    }
-    virtq_avail_t *avail = (virtq_avail_t *)dma_ptr(dev.avail_io[0], VIRTQ_AVAIL_BYTES(size));
-    virtq_used_t *used = (virtq_used_t *)dma_ptr(dev.used_io[0], VIRTQ_USED_BYTES(size));
-    uint16_t avail_idx = __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE);
-    while (dev.last_avail != avail_idx) {
-        uint16_t head = avail->ring[dev.last_avail % size];
-        dev.last_avail++;
-        virtq_used_elem_t e = {.id = head, .len = answer_available(in, head)};
-        used->ring[used->idx % size] = e;
-        __atomic_store_n(&used->idx, (uint16_t)(used->idx + 1), __ATOMIC_RELEASE);
-        dev.cause |= VIRTIO_MMIO_INT_VRING;
-    }
+    return answer_available(arg, head);
 }
 
 /* True if the device has returned one used element per chain made available (or has no control queue). */
@@ -272,8 +154,9 @@ static bool device_balanced(void)
     if (size == 0) {
         return true;
     }
-    const virtq_avail_t *avail = (const virtq_avail_t *)dma_ptr(dev.avail_io[0], VIRTQ_AVAIL_BYTES(size));
-    const virtq_used_t *used = (const virtq_used_t *)dma_ptr(dev.used_io[0], VIRTQ_USED_BYTES(size));
+    const virtq_avail_t *avail =
+            (const virtq_avail_t *)fake_transport_dma(&dev, dev.avail_io[0], VIRTQ_AVAIL_BYTES(size));
+    const virtq_used_t *used = (const virtq_used_t *)fake_transport_dma(&dev, dev.used_io[0], VIRTQ_USED_BYTES(size));
     return __atomic_load_n(&used->idx, __ATOMIC_ACQUIRE) == __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE);
 }
 
@@ -283,7 +166,7 @@ static void scribble_used(input_t *in)
     if (size == 0) {
         return;
     }
-    uint8_t *used = dma_ptr(dev.used_io[0], VIRTQ_USED_BYTES(size));
+    uint8_t *used = fake_transport_dma(&dev, dev.used_io[0], VIRTQ_USED_BYTES(size));
     used[take(in, 2) % VIRTQ_USED_BYTES(size)] = (uint8_t)take(in, 1);
 }
 
@@ -325,7 +208,7 @@ static void drain(input_t *in, gpu_queue_t *req_q, gpu_queue_t *resp_q, uint32_t
         uint32_t waiting = gpu_queue_space(req_q); /* free request slots: grows as the driver takes requests */
         pop_responses(resp_q, seq);
         gpu_driver_handle_requests(&drv);
-        device_return_all(in);
+        fake_transport_return_all(&dev, answer_from_input, in);
         gpu_driver_handle_irq(&drv);
         (void)gpu_driver_take_signal(&drv);
         if (gpu_queue_length(resp_q) == 0 && gpu_queue_space(req_q) == waiting) {
@@ -355,7 +238,11 @@ static void reset_world(input_t *in)
     memset(&dev, 0, sizeof(dev));
     gpu_queue_region_reset(req_region, take(in, 4));
     gpu_queue_region_reset(resp_region, take(in, 4));
-    dev.in = in;
+    dev.dma = dma;
+    dev.dma_io = DMA_IO;
+    dev.dma_size = DMA_SIZE;
+    dev.config_read = config_from_input;
+    dev.config_arg = in;
     uint32_t f = take(in, 1);
     dev.features = ((f & 0x0f) != 0 ? VIRTIO_FEATURE_BIT(VIRTIO_F_VERSION_1) : 0) |
                    ((f & 0x10) ? VIRTIO_FEATURE_BIT(VIRTIO_GPU_F_RESOURCE_BLOB) : 0) |
@@ -369,7 +256,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     input_t in = {.p = data, .left = size};
     reset_world(&in);
-    const virtio_transport_t transport = {.ops = &fake_ops, .ctx = &dev};
+    const virtio_transport_t transport = {.ops = &fake_transport_ops, .ctx = &dev};
     gpu_driver_config_t cfg = {
             .transport = &transport,
             .req_queue = req_region,

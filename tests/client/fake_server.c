@@ -167,20 +167,35 @@ static uint32_t do_attach(fake_server_t *fs, const gpu_req_attach_backing_t *b)
     return GPU_STATUS_OK;
 }
 
-static uint32_t do_set_scanout(fake_server_t *fs, const gpu_req_set_scanout_t *b)
+/*
+ * The start of SET_SCANOUT and SET_SCANOUT_BLOB: the scanout must exist;
+ * resource 0 disables it (GPU_STATUS_OK with *r NULL); else the resource must
+ * exist (GPU_STATUS_OK with *s and *r set).
+ */
+static uint32_t scanout_target(fake_server_t *fs, uint32_t scanout_id, uint32_t resource_id, fake_scanout_t **s,
+                               fake_resource_t **r)
 {
-    if (b->scanout_id >= fs->display.num_scanouts) {
+    if (scanout_id >= fs->display.num_scanouts) {
         return GPU_STATUS_INVALID_SCANOUT_ID;
     }
-    fake_scanout_t *s = &fs->scanouts[b->scanout_id];
-    if (b->resource_id == 0) {
-        s->resource_id = 0;
-        fb_clear(s);
+    *s = &fs->scanouts[scanout_id];
+    *r = NULL;
+    if (resource_id == 0) {
+        (*s)->resource_id = 0;
+        fb_clear(*s);
         return GPU_STATUS_OK;
     }
-    fake_resource_t *r = lookup(fs, b->resource_id);
-    if (r == NULL) {
-        return GPU_STATUS_INVALID_RESOURCE_ID;
+    *r = lookup(fs, resource_id);
+    return *r == NULL ? GPU_STATUS_INVALID_RESOURCE_ID : GPU_STATUS_OK;
+}
+
+static uint32_t do_set_scanout(fake_server_t *fs, const gpu_req_set_scanout_t *b)
+{
+    fake_scanout_t *s;
+    fake_resource_t *r;
+    uint32_t status = scanout_target(fs, b->scanout_id, b->resource_id, &s, &r);
+    if (status != GPU_STATUS_OK || r == NULL) {
+        return status; /* refused, or the scanout disabled */
     }
     if (r->blob) {
         return GPU_STATUS_INVALID_PARAMETER;
@@ -199,18 +214,11 @@ static uint32_t do_set_scanout_blob(fake_server_t *fs, const gpu_req_set_scanout
     if ((fs->display.features & GPU_FEATURE_BLOB) == 0) {
         return GPU_STATUS_UNSUPPORTED;
     }
-    if (b->scanout_id >= fs->display.num_scanouts) {
-        return GPU_STATUS_INVALID_SCANOUT_ID;
-    }
-    fake_scanout_t *s = &fs->scanouts[b->scanout_id];
-    if (b->resource_id == 0) {
-        s->resource_id = 0;
-        fb_clear(s);
-        return GPU_STATUS_OK;
-    }
-    fake_resource_t *r = lookup(fs, b->resource_id);
-    if (r == NULL) {
-        return GPU_STATUS_INVALID_RESOURCE_ID;
+    fake_scanout_t *s;
+    fake_resource_t *r;
+    uint32_t status = scanout_target(fs, b->scanout_id, b->resource_id, &s, &r);
+    if (status != GPU_STATUS_OK || r == NULL) {
+        return status; /* refused, or the scanout disabled */
     }
     if (!r->blob || b->stride < (uint64_t)b->width * 4 || b->width == 0 || b->height == 0) {
         return GPU_STATUS_INVALID_PARAMETER;

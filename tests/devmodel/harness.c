@@ -228,21 +228,27 @@ uint32_t h_create_2d(harness_t *h, uint32_t id, uint32_t format, uint32_t w, uin
     return h_cmd_type(h, &c, sizeof(c));
 }
 
-uint32_t h_attach(harness_t *h, uint32_t id, const virtio_gpu_mem_entry_t *e, uint32_t n)
+/* A command struct followed by n memory entries (ATTACH_BACKING, CREATE_BLOB), sent as one buffer. */
+static uint32_t cmd_with_entries(harness_t *h, const void *c, size_t c_len, const virtio_gpu_mem_entry_t *e, uint32_t n)
 {
-    size_t size = sizeof(virtio_gpu_resource_attach_backing_t) + n * sizeof(*e);
+    size_t size = c_len + n * sizeof(*e);
     uint8_t *buf = calloc(1, size);
     assert_non_null(buf);
-    virtio_gpu_resource_attach_backing_t c = {.hdr.type = VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING};
-    c.resource_id = id;
-    c.nr_entries = n;
-    memcpy(buf, &c, sizeof(c));
+    memcpy(buf, c, c_len);
     if (n > 0) {
-        memcpy(buf + sizeof(c), e, n * sizeof(*e));
+        memcpy(buf + c_len, e, n * sizeof(*e));
     }
     uint32_t t = h_cmd_type(h, buf, size);
     free(buf);
     return t;
+}
+
+uint32_t h_attach(harness_t *h, uint32_t id, const virtio_gpu_mem_entry_t *e, uint32_t n)
+{
+    virtio_gpu_resource_attach_backing_t c = {.hdr.type = VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING};
+    c.resource_id = id;
+    c.nr_entries = n;
+    return cmd_with_entries(h, &c, sizeof(c), e, n);
 }
 
 uint32_t h_attach_new(harness_t *h, uint32_t id, uint64_t size, uint64_t *io_out)
@@ -301,21 +307,12 @@ uint32_t h_flush(harness_t *h, uint32_t id, uint32_t x, uint32_t y, uint32_t w, 
 
 uint32_t h_create_blob(harness_t *h, uint32_t id, uint64_t size, const virtio_gpu_mem_entry_t *e, uint32_t n)
 {
-    size_t total = sizeof(virtio_gpu_resource_create_blob_t) + n * sizeof(*e);
-    uint8_t *buf = calloc(1, total);
-    assert_non_null(buf);
     virtio_gpu_resource_create_blob_t c = {.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_BLOB};
     c.resource_id = id;
     c.blob_mem = VIRTIO_GPU_BLOB_MEM_GUEST;
     c.nr_entries = n;
     c.size = size;
-    memcpy(buf, &c, sizeof(c));
-    if (n > 0) {
-        memcpy(buf + sizeof(c), e, n * sizeof(*e));
-    }
-    uint32_t t = h_cmd_type(h, buf, total);
-    free(buf);
-    return t;
+    return cmd_with_entries(h, &c, sizeof(c), e, n);
 }
 
 uint32_t h_set_scanout_blob(harness_t *h, const virtio_gpu_set_scanout_blob_t *c)

@@ -1,6 +1,6 @@
 # virtio-gpu driver tests: the driver core and its MMIO transport against the
 # device model, in-process (tests/support/vgpu_harness.c).
-DRIVER_TEST_SRCS := tests/support/vgpu_harness.c tests/support/vh_log.c $(GPU_DRIVER_CORE_SRCS) $(VGPU_MODEL_SRCS)
+DRIVER_TEST_SRCS := tests/support/vgpu_harness.c tests/support/vh_req.c tests/support/vh_log.c $(GPU_DRIVER_CORE_SRCS) $(VGPU_MODEL_SRCS)
 DRIVER_TEST_FLAGS := -I$(GPU_DRIVER_DIR) -I$(VGPU_MODEL_DIR) -Itests/support -Itests/driver
 
 $(eval $(call unit_test,driver-commands,tests/driver/test_driver_commands.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))

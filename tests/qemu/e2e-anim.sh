@@ -24,16 +24,12 @@ step=4
 here=$(dirname "$0")
 # shellcheck source=tests/qemu/e2e-lib.sh
 . "$here/e2e-lib.sh"
-rm -rf "$dir"
-mkdir -p "$dir"
+fresh_dir
 
 rate='^anim: [0-9]+ frames/s \([0-9]+ frames in all\)$'
-boot "the animation runs on QEMU" -t 45 -g '' -f 'qemu\|FATAL|\|ERROR:|present failed' "$image" \
+boot_or_stop "the animation runs on QEMU" -t 45 -g '' -f 'qemu\|FATAL|\|ERROR:|present failed' "$image" \
     wait:'^anim: scanout 0 is [0-9]+x[0-9]+$' wait:"$rate" dump:"$dir/frame-1.png" wait:"$rate" \
-    dump:"$dir/frame-2.png" wait:"$rate" || {
-    tap_end
-    exit 1
-}
+    dump:"$dir/frame-2.png" wait:"$rate"
 
 console | grep -E "$rate" | head -n 3 | sed 's/^anim: \([0-9]*\) frames\/s (\([0-9]*\) frames in all)$/\1 \2/' >"$dir/rates"
 # shellcheck disable=SC2046

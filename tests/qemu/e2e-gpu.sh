@@ -29,9 +29,8 @@ name=e2e-gpu
 here=$(dirname "$0")
 # shellcheck source=tests/qemu/e2e-lib.sh
 . "$here/e2e-lib.sh"
-case $src in *.path) src=$(cat "$src") ;; esac
-rm -rf "$dir"
-mkdir -p "$dir"
+src=$(source_image "$src")
+fresh_dir
 
 set -- -t 45 -g '' -f 'qemu\|FATAL|\|ERROR:|^gpu-demo: .*: failed' -n '^gpu-demo: (state|re-centred|scanout)' \
     "$image" wait:'^gpu-demo: scanout 0 is [0-9]+x[0-9]+$'
@@ -43,10 +42,7 @@ for s in 1 2 3 4 5 6; do
     set -- "$@" wait:"$line" dump:"$dir/state-$s.png"
 done
 set -- "$@" wait:'^gpu-demo: state 1 .*: ok$' dump:"$dir/state-1-again.png"
-boot "the demo runs two cycles' worth of states on QEMU" "$@" || {
-    tap_end
-    exit 1
-}
+boot_or_stop "the demo runs two cycles' worth of states on QEMU" "$@"
 
 size=$(console_size '^gpu-demo: scanout 0 is ')
 # shellcheck disable=SC2086

@@ -40,6 +40,21 @@ tap_end() {
     [ "$fails" -eq 0 ]
 }
 
+# An empty work directory $dir (anything of an earlier run removed).
+fresh_dir() {
+    rm -rf "$dir"
+    mkdir -p "$dir"
+}
+
+# source_image SOURCE: the path of the image the build embedded: SOURCE
+# itself, or the path that SOURCE holds when it is a *.path file.
+source_image() {
+    case $1 in
+    *.path) cat "$1" ;;
+    *) printf '%s\n' "$1" ;;
+    esac
+}
+
 # boot DESC QEMU_RUN_ARGS...: runs tests/qemu/qemu-run.sh with -d $dir/run;
 # a run that failed only because the guest moved on before a screendump
 # (exit 3: a host too slow to follow a one-second cadence) is retried once.
@@ -65,6 +80,14 @@ boot() {
     tap_not_ok "$desc (qemu-run exit $rc)"
     tap_diag "$dir/boot.out"
     return 1
+}
+
+# boot_or_stop DESC QEMU_RUN_ARGS...: boot; when that fails nothing else can
+# be checked, so end the TAP output and exit 1.
+boot_or_stop() {
+    boot "$@" && return 0
+    tap_end
+    exit 1
 }
 
 # The console of the last boot, without carriage returns.

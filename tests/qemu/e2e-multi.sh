@@ -24,20 +24,16 @@ name=e2e-multi
 here=$(dirname "$0")
 # shellcheck source=tests/qemu/e2e-lib.sh
 . "$here/e2e-lib.sh"
-case $src in *.path) src=$(cat "$src") ;; esac
-rm -rf "$dir"
-mkdir -p "$dir"
+src=$(source_image "$src")
+fresh_dir
 
-boot "three clients on a two-output GPU report their results on QEMU" -t 45 -g max_outputs=2 \
+boot_or_stop "three clients on a two-output GPU report their results on QEMU" -t 45 -g max_outputs=2 \
     -f 'qemu\|FATAL|\|ERROR:|NOT refused|draw failed' "$image" \
     seen:'^multi-a: drew the image on its scanout 0 \([0-9]+x[0-9]+\): ok$' \
     seen:'^multi-b: drew the pattern on its scanout 0 \([0-9]+x[0-9]+\): ok$' \
     seen:'^multi-c: ready with 0 scanouts$' \
     seen:'^multi-c: scanout request refused as expected: INVALID_SCANOUT_ID$' \
-    dump:"$dir/head-0.png" dump:"$dir/head-1.png@1" || {
-    tap_end
-    exit 1
-}
+    dump:"$dir/head-0.png" dump:"$dir/head-1.png@1"
 
 # shellcheck disable=SC2046
 set -- $(console_size '^multi-a: drew ')

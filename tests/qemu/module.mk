@@ -12,9 +12,9 @@ $(QEMU_QMP): tests/qemu/tools/qmp.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 
-$(QEMU_IMGCMP): tests/qemu/tools/imgcmp.c
+$(QEMU_IMGCMP): tests/qemu/tools/imgcmp.c tests/qemu/tools/diff_png.c tests/qemu/tools/diff_png.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(QEMU_STB_LIB) -lm
+	$(CC) $(CFLAGS) -o $@ tests/qemu/tools/imgcmp.c tests/qemu/tools/diff_png.c $(QEMU_STB_LIB) -lm
 
 ALL_TARGETS += $(QEMU_QMP) $(QEMU_IMGCMP)
 
@@ -37,10 +37,10 @@ $(BUILD)/bin/qemu-sched $(BUILD)/asan/qemu-sched: platform/qemu/src/sched.c
 # End-to-end tests of the examples on QEMU's virtio-gpu-device (tests/qemu/README.md):
 # exact screendump comparisons. `make e2e` runs just these.
 QEMU_ANIMCHECK := $(BUILD)/tests/qemu/animcheck
-$(QEMU_ANIMCHECK): tests/qemu/tools/animcheck.c examples/anim/anim.c lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c $(ALL_HEADERS)
+$(QEMU_ANIMCHECK): tests/qemu/tools/animcheck.c tests/qemu/tools/diff_png.c examples/anim/anim.c lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c $(ALL_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iexamples/anim -Ilib/gpu_client -o $@ tests/qemu/tools/animcheck.c examples/anim/anim.c \
-		lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c $(QEMU_STB_LIB) -lm
+	$(CC) $(CFLAGS) -Iexamples/anim -Ilib/gpu_client -o $@ tests/qemu/tools/animcheck.c tests/qemu/tools/diff_png.c \
+		examples/anim/anim.c lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c $(QEMU_STB_LIB) -lm
 ALL_TARGETS += $(QEMU_ANIMCHECK)
 
 QEMU_E2E_SCRIPTS := tests/qemu/e2e-lib.sh tests/qemu/qemu-run.sh $(QEMU_QMP) $(QEMU_IMGCMP)

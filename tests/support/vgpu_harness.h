@@ -27,6 +27,7 @@
 #include "gpu_driver.h"
 #include "virtio_mmio_transport.h"
 #include "vgpu_model.h"
+#include "vh_req.h"
 
 #define VH_DMA_IO      0x40000000ull
 #define VH_DATA_IO     0x100000000ull
@@ -93,20 +94,6 @@ uint32_t vh_pending(vgpu_harness_t *h);
 
 /* Push, kick, run and return the status of the response with req->id (VH_NO_RESPONSE if none). */
 uint32_t vh_call(vgpu_harness_t *h, const gpu_req_t *req);
-
-/* Request builders (id is chosen by the caller). */
-gpu_req_t vh_req_display_info(uint32_t id);
-gpu_req_t vh_req_create_2d(uint32_t id, uint32_t rid, uint32_t format, uint32_t w, uint32_t hgt);
-gpu_req_t vh_req_create_blob(uint32_t id, uint32_t rid, uint64_t io, uint64_t size);
-gpu_req_t vh_req_unref(uint32_t id, uint32_t rid);
-gpu_req_t vh_req_attach(uint32_t id, uint32_t rid, uint64_t io, uint64_t size);
-gpu_req_t vh_req_detach(uint32_t id, uint32_t rid);
-gpu_req_t vh_req_set_scanout(uint32_t id, uint32_t scanout, uint32_t rid, gpu_rect_t r);
-gpu_req_t vh_req_set_scanout_blob(uint32_t id, uint32_t scanout, uint32_t rid, gpu_rect_t r, uint32_t format,
-                                  uint32_t w, uint32_t hgt, uint32_t stride, uint32_t offset);
-gpu_req_t vh_req_transfer(uint32_t id, uint32_t rid, gpu_rect_t r, uint64_t offset);
-gpu_req_t vh_req_flush(uint32_t id, uint32_t rid, gpu_rect_t r);
-gpu_rect_t vh_rect(uint32_t x, uint32_t y, uint32_t w, uint32_t hgt);
 
 /* Log capture (tests/support/vh_log.c, which also defines sddf_log()). */
 uint32_t vh_log_count(const char *substring);

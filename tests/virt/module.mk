@@ -1,7 +1,7 @@
 # GPU virtualiser core tests (cmocka, plain and ASan/UBSan). The device-id
 # space is shrunk so that quota arithmetic is testable with four clients.
-VIRT_TEST_SRC := tests/virt/virt_env.c gpu/components/virt/gpu_virt.c
-VIRT_TEST_FLAGS := -Igpu/components/virt -Itests/virt -DGPU_VIRT_MAX_DEVICE_RESOURCES=128
+VIRT_TEST_SRC := tests/virt/virt_env.c tests/support/vh_req.c gpu/components/virt/gpu_virt.c
+VIRT_TEST_FLAGS := -Igpu/components/virt -Itests/virt -Itests/support -DGPU_VIRT_MAX_DEVICE_RESOURCES=128
 
 $(eval $(call unit_test,virt-validate,tests/virt/test_virt_validate.c $(VIRT_TEST_SRC),$(VIRT_TEST_FLAGS)))
 $(eval $(call unit_test,virt-forward,tests/virt/test_virt_forward.c $(VIRT_TEST_SRC),$(VIRT_TEST_FLAGS)))

@@ -13,6 +13,7 @@
 #include <sddf/log.h>
 
 #include "virt_env.h"
+#include "vh_req.h"
 
 static env_t env_storage;
 env_t *E = &env_storage;
@@ -236,103 +237,59 @@ void env_display_event(void)
     env_driver_kick();
 }
 
+/* The builders of tests/support/vh_req.c, with id 0 (env_send() and its kin number requests). */
 gpu_req_t req_code(uint32_t code)
 {
-    gpu_req_t r;
-    memset(&r, 0, sizeof(r));
-    r.code = code;
-    return r;
+    return vh_req_code(code, 0);
 }
 
 gpu_req_t req_display_info(void)
 {
-    return req_code(GPU_REQ_GET_DISPLAY_INFO);
+    return vh_req_display_info(0);
 }
 
 gpu_req_t req_create_2d(uint32_t id, uint32_t format, uint32_t w, uint32_t h)
 {
-    gpu_req_t r = req_code(GPU_REQ_RESOURCE_CREATE_2D);
-    r.create_2d.resource_id = id;
-    r.create_2d.format = format;
-    r.create_2d.width = w;
-    r.create_2d.height = h;
-    return r;
+    return vh_req_create_2d(0, id, format, w, h);
 }
 
 gpu_req_t req_create_blob(uint32_t id, uint64_t off, uint64_t size)
 {
-    gpu_req_t r = req_code(GPU_REQ_RESOURCE_CREATE_BLOB);
-    r.create_blob.resource_id = id;
-    r.create_blob.mem_addr = off;
-    r.create_blob.size = size;
-    return r;
+    return vh_req_create_blob(0, id, off, size);
 }
 
 gpu_req_t req_unref(uint32_t id)
 {
-    gpu_req_t r = req_code(GPU_REQ_RESOURCE_UNREF);
-    r.unref.resource_id = id;
-    return r;
+    return vh_req_unref(0, id);
 }
 
 gpu_req_t req_attach(uint32_t id, uint64_t off, uint64_t size)
 {
-    gpu_req_t r = req_code(GPU_REQ_RESOURCE_ATTACH_BACKING);
-    r.attach_backing.resource_id = id;
-    r.attach_backing.mem_addr = off;
-    r.attach_backing.size = size;
-    return r;
+    return vh_req_attach(0, id, off, size);
 }
 
 gpu_req_t req_detach(uint32_t id)
 {
-    gpu_req_t r = req_code(GPU_REQ_RESOURCE_DETACH_BACKING);
-    r.detach_backing.resource_id = id;
-    return r;
-}
-
-static gpu_rect_t rect(uint32_t x, uint32_t y, uint32_t w, uint32_t h)
-{
-    gpu_rect_t r = {.x = x, .y = y, .width = w, .height = h};
-    return r;
+    return vh_req_detach(0, id);
 }
 
 gpu_req_t req_set_scanout(uint32_t scanout, uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 {
-    gpu_req_t r = req_code(GPU_REQ_SET_SCANOUT);
-    r.set_scanout.scanout_id = scanout;
-    r.set_scanout.resource_id = id;
-    r.set_scanout.rect = rect(x, y, w, h);
-    return r;
+    return vh_req_set_scanout(0, scanout, id, vh_rect(x, y, w, h));
 }
 
+/* The whole w x h framebuffer, B8G8R8X8. */
 gpu_req_t req_set_scanout_blob(uint32_t scanout, uint32_t id, uint32_t w, uint32_t h, uint32_t stride, uint32_t off)
 {
-    gpu_req_t r = req_code(GPU_REQ_SET_SCANOUT_BLOB);
-    r.set_scanout_blob.scanout_id = scanout;
-    r.set_scanout_blob.resource_id = id;
-    r.set_scanout_blob.rect = rect(0, 0, w, h);
-    r.set_scanout_blob.format = GPU_FORMAT_B8G8R8X8_UNORM;
-    r.set_scanout_blob.width = w;
-    r.set_scanout_blob.height = h;
-    r.set_scanout_blob.stride = stride;
-    r.set_scanout_blob.offset = off;
-    return r;
+    return vh_req_set_scanout_blob(0, scanout, id, vh_rect(0, 0, w, h), GPU_FORMAT_B8G8R8X8_UNORM, w, h, stride, off);
 }
 
 gpu_req_t req_transfer(uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h, uint64_t off)
 {
-    gpu_req_t r = req_code(GPU_REQ_TRANSFER_TO_2D);
-    r.transfer_to_2d.resource_id = id;
-    r.transfer_to_2d.rect = rect(x, y, w, h);
-    r.transfer_to_2d.offset = off;
-    return r;
+    return vh_req_transfer(0, id, vh_rect(x, y, w, h), off);
 }
 
 gpu_req_t req_flush(uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 {
-    gpu_req_t r = req_code(GPU_REQ_RESOURCE_FLUSH);
-    r.flush.resource_id = id;
-    r.flush.rect = rect(x, y, w, h);
-    return r;
+    return vh_req_flush(0, id, vh_rect(x, y, w, h));
 }

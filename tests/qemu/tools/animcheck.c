@@ -25,9 +25,9 @@
 #include <stdlib.h>
 
 #include <stb/stb_image.h>
-#include <stb/stb_image_write.h>
 
 #include "anim.h"
+#include "diff_png.h"
 
 #define SDDF_LOG_COMPONENT "ANIMCHECK"
 #include <sddf/log.h>
@@ -39,11 +39,6 @@ void sddf_log(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
 }
-
-typedef struct {
-    int w, h;
-    unsigned char *rgb;
-} image_t;
 
 typedef struct {
     size_t count;
@@ -97,20 +92,9 @@ static size_t count_wrong(const image_t *img, const box_t *b, int side, unsigned
 
 static void write_diff(const char *path, const image_t *img, const unsigned char *marks)
 {
-    size_t pixels = (size_t)img->w * (size_t)img->h;
-    unsigned char *out = malloc(pixels * 3);
-    if (out == NULL) {
-        return;
-    }
-    for (size_t p = 0; p < pixels; p++) {
-        for (int c = 0; c < 3; c++) {
-            out[p * 3 + c] = marks[p] ? (c == 0 ? 255 : 0) : (unsigned char)(img->rgb[p * 3 + c] / 3);
-        }
-    }
-    if (stbi_write_png(path, img->w, img->h, 3, out, img->w * 3)) {
+    if (write_diff_png(path, img, marks) == 0) {
         printf("animcheck: unexpected pixels marked red in %s\n", path);
     }
-    free(out);
 }
 
 typedef struct {

@@ -16,12 +16,8 @@
 #include <string.h>
 
 #include <stb/stb_image.h>
-#include <stb/stb_image_write.h>
 
-typedef struct {
-    int w, h;
-    unsigned char *rgb;
-} image_t;
+#include "diff_png.h"
 
 typedef struct {
     size_t count;
@@ -71,23 +67,6 @@ static diff_t compare(const image_t *a, const image_t *b, unsigned char *marks)
     return d;
 }
 
-static int write_diff(const char *path, const image_t *actual, const unsigned char *marks)
-{
-    size_t pixels = (size_t)actual->w * (size_t)actual->h;
-    unsigned char *out = malloc(pixels * 3);
-    if (out == NULL) {
-        return -1;
-    }
-    for (size_t p = 0; p < pixels; p++) {
-        for (int c = 0; c < 3; c++) {
-            out[p * 3 + c] = marks[p] ? (c == 0 ? 255 : 0) : (unsigned char)(actual->rgb[p * 3 + c] / 3);
-        }
-    }
-    int ok = stbi_write_png(path, actual->w, actual->h, 3, out, actual->w * 3);
-    free(out);
-    return ok ? 0 : -1;
-}
-
 static void report(const image_t *e, const image_t *a, const diff_t *d)
 {
     size_t i = ((size_t)d->first_y * (size_t)e->w + (size_t)d->first_x) * 3;
@@ -108,7 +87,7 @@ static int run(const image_t *expected, const image_t *actual, const char *diff_
     int rc = 0;
     if (d.count != 0) {
         report(expected, actual, &d);
-        if (marks != NULL && write_diff(diff_path, actual, marks) == 0) {
+        if (marks != NULL && write_diff_png(diff_path, actual, marks) == 0) {
             printf("imgcmp: differences marked red in %s\n", diff_path);
         }
         rc = 1;
