@@ -384,7 +384,6 @@ static void forward_create_blob(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_vir
     const gpu_req_create_blob_t *c = &e->req.create_blob;
     gpu_virt_resource_t *r = res_create(virt, cl, c->resource_id, GPU_VIRT_KIND_BLOB);
     r->has_backing = 1;
-    r->backing_off = c->mem_addr;
     r->backing_size = c->size;
     r->blob_size = c->size;
     drv->create_blob.resource_id = r->device_id;
@@ -483,7 +482,6 @@ static void complete_attach(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_in
     r->busy = 0;
     if (status == GPU_STATUS_OK) {
         r->has_backing = 1;
-        r->backing_off = a->mem_addr;
         r->backing_size = a->size;
     }
 }
@@ -514,7 +512,6 @@ static void complete_detach(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_in
     r->busy = 0;
     if (status == GPU_STATUS_OK) {
         r->has_backing = 0;
-        r->backing_off = 0;
         r->backing_size = 0;
     }
 }

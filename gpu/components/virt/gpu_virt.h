@@ -138,7 +138,6 @@ typedef struct gpu_virt_resource {
     uint32_t width;        /* 2D only */
     uint32_t height;       /* 2D only */
     uint32_t _pad;
-    uint64_t backing_off;  /* client offset of the attached memory */
     uint64_t backing_size; /* bytes of the attached memory */
     uint64_t blob_size;    /* blob only: its size, fixed at create */
 } gpu_virt_resource_t;
