@@ -136,7 +136,7 @@ microkit: deps
 	@test -z "$(filter $(EXAMPLE),$(MK_NEEDS_TIMER))" || { echo "make microkit: examples/$(EXAMPLE) needs a 'timer' PD, which platform/microkit does not provide yet (README.md); EXAMPLE=multi has none"; exit 1; }
 	$(MAKE) --no-print-directory $(MK_EX_OUT)/loader.img
 	@echo "Boot it (QEMU's virtio-gpu in virt's last virtio-mmio slot, as $(EXAMPLE).system expects):"
-	@echo "  $(QEMU_SYSTEM) -machine virt,virtualization=on -cpu cortex-a53 -m size=2G -serial mon:stdio \\"
+	@echo "  $(QEMU_SYSTEM) -machine virt,virtualization=on -cpu cortex-a53 -m size=2G -nic none -serial mon:stdio \\"
 	@echo "    -global virtio-mmio.force-legacy=false -device virtio-gpu-device$(if $(filter multi,$(EXAMPLE)),$(MK_COMMA)max_outputs=2) \\"
 	@echo "    -device loader,file=$(MK_EX_OUT)/loader.img,addr=0x70000000,cpu-num=0"
 endif

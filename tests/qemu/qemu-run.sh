@@ -80,7 +80,9 @@ gpu_args=""
 if [ "$with_gpu" -eq 1 ]; then
     gpu_args="-global virtio-mmio.force-legacy=false -device virtio-gpu-device,id=gpu${gpu:+,$gpu}"
 fi
-base_args="-machine virt -cpu cortex-a53 -m 2G -smp 1 -no-reboot -kernel $image"
+# -nic none: virt adds a network card by default, whose boot ROM (Debian's
+# ipxe-qemu, only a Recommends of qemu-system-arm) a fresh machine lacks.
+base_args="-machine virt -cpu cortex-a53 -m 2G -smp 1 -nic none -no-reboot -kernel $image"
 
 if [ "$interactive" -eq 1 ]; then
     [ $# -eq 0 ] || usage

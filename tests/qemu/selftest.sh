@@ -22,7 +22,7 @@ result() {
 result $? "libc and printf checks pass; the fault is reported with its address"
 
 # The runtime powers off after a fatal exception: QEMU must end by itself.
-timeout 20 qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 2G -display none -monitor none \
+timeout 20 qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 2G -nic none -display none -monitor none \
     -serial "file:$dir/poweroff.log" -no-reboot -kernel "$image"
 rc=$?
 [ "$rc" -eq 0 ] && grep -q 'FATAL: exception' "$dir/poweroff.log"
