@@ -7,6 +7,7 @@
 #   make demo      the GPU demo on QEMU; headless, one PNG per state under build/demo/
 #   make e2e       the examples on QEMU, screendumps compared exactly with the expected pictures
 #                  (qemu: platform/qemu/module.mk; demo, e2e: tests/qemu/module.mk)
+#   make fresh-check   make test and make demo in a freshly bootstrapped Debian root (tools/fresh-check.sh)
 #   make clean
 #
 # Components add themselves through a module.mk in their own directory; the
@@ -31,7 +32,7 @@ DEPS := gcc make clang lld libclang-rt-14-dev clang-format valgrind libcmocka-de
 
 SHELL := /bin/sh
 .DEFAULT_GOAL := all
-.PHONY: all test checks bench fuzz clean deps format FORCE
+.PHONY: all test checks bench fuzz clean deps format fresh-check FORCE
 
 include mk/rules.mk
 MODULES := $(sort $(shell find . -name module.mk -not -path './build*' -not -path './.git/*'))
@@ -61,6 +62,11 @@ fuzz: deps $(FUZZ_BINS)
 	    echo "fuzz: $$name for $(FUZZ_LONG)s"; \
 	    $$f -artifact_prefix=$$f- -max_total_time=$(FUZZ_LONG) -print_final_stats=1 $(BUILD)/corpus/$$name $$(ls -d fuzz/corpus/$$name 2>/dev/null) || exit 1; \
 	done
+
+# Needs root; the bare root it starts from is cached outside the clone (FRESH_CACHE, FRESH_REFRESH=1).
+fresh-check:
+	@tools/deps.sh debootstrap
+	@MICROKIT_SDK='$(MICROKIT_SDK)' tools/fresh-check.sh $(BUILD)/fresh
 
 clean:
 	rm -rf $(BUILD)
