@@ -1,39 +1,20 @@
-# The examples as qemu-platform images (gpu, multi, anim). Not a module.mk:
-# it uses platform/qemu's macros, so platform/qemu/module.mk includes it at
-# its end. Run one with
+# The examples as qemu-platform images, from the PD lists of examples/pds.mk.
+# Not a module.mk: it uses platform/qemu's macros, so platform/qemu/module.mk
+# includes it at its end. Run one with
 #
 #   make qemu EXAMPLE=gpu|multi|anim
 #
 # (`make demo` runs gpu and saves its states as PNG; `make e2e` checks all
 # three against exact expected pictures: tests/qemu/README.md.)
-#
-# Each PD: its glue and core (client PDs also the client library and the
-# shared client glue), the virtualiser and driver with their config sources
-# (docs/system-description.md, "Config structs in their own section").
-EXQ_CLIENT_LIB := examples/common/client_glue.c lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c
-EXQ_FLAGS := -Iexamples/common -Ilib/gpu_client -Itools/img2c
-EXQ_DRV := $(GPU_DRIVER_CORE_SRCS) $(GPU_DRIVER_GLUE_SRCS)
+include examples/pds.mk
 
-$(eval $(call qemu_pd,gpu,client,examples/gpu/gpu_client_pd.c examples/gpu/gpu_demo.c $(EXQ_CLIENT_LIB) $(BUILD)/gen/demo_image.c,-Iexamples/gpu $(EXQ_FLAGS)))
-$(eval $(call qemu_pd,gpu,gpu_virt,gpu/components/virt/virt.c gpu/components/virt/gpu_virt.c,-Igpu/components/virt))
-$(eval $(call qemu_pd_config,gpu,gpu_virt,.gpu_virt_config,examples/gpu/gpu_virt_config.c,-Igpu/components/virt -Iexamples/common))
-$(eval $(call qemu_pd,gpu,gpu_driver,$(EXQ_DRV),-Idrivers/gpu/virtio))
-$(eval $(call qemu_pd_config,gpu,gpu_driver,.gpu_driver_config,examples/common/gpu_driver_config.c,-Idrivers/gpu/virtio))
-$(eval $(call qemu_image,gpu,examples/gpu/gpu.system,-g ''))
+EXQ_EXAMPLES := $(foreach ex,$(EXAMPLES),$(if $(filter qemu,$(EX_PLATFORMS.$(ex))),$(ex)))
 
-EXQ_MULTI := examples/multi/multi_client_pd.c examples/multi/multi_client.c $(EXQ_CLIENT_LIB) $(BUILD)/gen/demo_image.c
-$(eval $(call qemu_pd,multi,multi_a,$(EXQ_MULTI),-Iexamples/multi $(EXQ_FLAGS) -DMULTI_ROLE=MULTI_ROLE_IMAGE -DMULTI_NAME=multi-a))
-$(eval $(call qemu_pd,multi,multi_b,$(EXQ_MULTI),-Iexamples/multi $(EXQ_FLAGS) -DMULTI_ROLE=MULTI_ROLE_PATTERN -DMULTI_NAME=multi-b))
-$(eval $(call qemu_pd,multi,multi_c,$(EXQ_MULTI),-Iexamples/multi $(EXQ_FLAGS) -DMULTI_ROLE=MULTI_ROLE_NO_SCANOUT -DMULTI_NAME=multi-c))
-$(eval $(call qemu_pd,multi,gpu_virt,gpu/components/virt/virt.c gpu/components/virt/gpu_virt.c,-Igpu/components/virt))
-$(eval $(call qemu_pd_config,multi,gpu_virt,.gpu_virt_config,examples/multi/multi_virt_config.c,-Igpu/components/virt -Iexamples/common))
-$(eval $(call qemu_pd,multi,gpu_driver,$(EXQ_DRV),-Idrivers/gpu/virtio))
-$(eval $(call qemu_pd_config,multi,gpu_driver,.gpu_driver_config,examples/common/gpu_driver_config.c,-Idrivers/gpu/virtio))
-$(eval $(call qemu_image,multi,examples/multi/multi.system,-g max_outputs=2))
+# $(call exq_pd,EX,PD): one PD's sources, and its config section when it has one.
+define exq_pd
+$(call qemu_pd,$(1),$(2),$(EX_SRCS.$(1).$(2)),$(EX_FLAGS.$(1).$(2)))
+$(if $(EX_SECTION.$(1).$(2)),$(call qemu_pd_config,$(1),$(2),$(EX_SECTION.$(1).$(2)),$(EX_CONFIG.$(1).$(2)),$(EX_FLAGS.$(1).$(2))))
+endef
 
-$(eval $(call qemu_pd,anim,anim,examples/anim/anim_pd.c examples/anim/anim.c $(EXQ_CLIENT_LIB),-Iexamples/anim $(EXQ_FLAGS)))
-$(eval $(call qemu_pd,anim,gpu_virt,gpu/components/virt/virt.c gpu/components/virt/gpu_virt.c,-Igpu/components/virt))
-$(eval $(call qemu_pd_config,anim,gpu_virt,.gpu_virt_config,examples/anim/anim_virt_config.c,-Igpu/components/virt -Iexamples/common))
-$(eval $(call qemu_pd,anim,gpu_driver,$(EXQ_DRV),-Idrivers/gpu/virtio))
-$(eval $(call qemu_pd_config,anim,gpu_driver,.gpu_driver_config,examples/common/gpu_driver_config.c,-Idrivers/gpu/virtio))
-$(eval $(call qemu_image,anim,examples/anim/anim.system,-g ''))
+$(foreach ex,$(EXQ_EXAMPLES),$(foreach pd,$(EX_PDS.$(ex)),$(eval $(call exq_pd,$(ex),$(pd)))))
+$(foreach ex,$(EXQ_EXAMPLES),$(eval $(call qemu_image,$(ex),examples/$(ex)/$(ex).system,-g '$(EX_GPU.$(ex))')))

@@ -1,0 +1,65 @@
+# Every example's protection domains, written once for every platform. Not a
+# module.mk: platform/qemu/module.mk and platform/microkit/module.mk include
+# it (guarded), after the driver's module.mk has defined its source lists.
+#
+#   EXAMPLES                          the examples (examples/NAME/NAME.system each)
+#   EX_PDS.EX                         the PDs of example EX that have sources here
+#   EX_SRCS.EX.PD, EX_FLAGS.EX.PD     a PD's C sources (any path) and extra compiler flags
+#   EX_SECTION.EX.PD, EX_CONFIG.EX.PD a PD's config section and the config source that fills it
+#                                     (docs/system-description.md), empty when it has none
+#   EX_GPU.EX                         options of the virtio-gpu-device the example expects
+#                                     (QEMU `-device virtio-gpu-device,OPTS`), may be empty
+#   EX_PLATFORMS.EX                   the platforms it builds for (qemu, microkit)
+#
+# A platform builds, for each example it supports, exactly the PDs of
+# EX_PDS.EX and checks that they are the description's PDs.
+ifndef EXAMPLES_PDS_MK
+EXAMPLES_PDS_MK := 1
+
+# $(call example_pd,EX,PD,SOURCES,FLAGS[,SECTION,CONFIG_SOURCE])
+define example_pd
+EX_PDS.$(1) += $(2)
+EX_SRCS.$(1).$(2) := $(3)
+EX_FLAGS.$(1).$(2) := $(4)
+EX_SECTION.$(1).$(2) := $(5)
+EX_CONFIG.$(1).$(2) := $(6)
+endef
+
+EX_CLIENT_LIB := examples/common/client_glue.c lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c
+EX_CLIENT_FLAGS := -Iexamples/common -Ilib/gpu_client -Itools/img2c
+EX_VIRT := gpu/components/virt/virt.c gpu/components/virt/gpu_virt.c
+EX_VIRT_FLAGS := -Igpu/components/virt -Iexamples/common
+EX_DRV := $(GPU_DRIVER_CORE_SRCS) $(GPU_DRIVER_GLUE_SRCS)
+EX_DRV_FLAGS := -Idrivers/gpu/virtio -Iexamples/common
+
+# $(call example_gpu_pds,EX,VIRT_CONFIG_SOURCE): the virtualiser and the driver, as every example has them.
+define example_gpu_pds
+$(call example_pd,$(1),gpu_virt,$(EX_VIRT),$(EX_VIRT_FLAGS),.gpu_virt_config,$(2))
+$(call example_pd,$(1),gpu_driver,$(EX_DRV),$(EX_DRV_FLAGS),.gpu_driver_config,examples/common/gpu_driver_config.c)
+endef
+
+# gpu: the six-state demo.
+$(eval $(call example_pd,gpu,client,examples/gpu/gpu_client_pd.c examples/gpu/gpu_demo.c $(EX_CLIENT_LIB) \
+	$(BUILD)/gen/demo_image.c,-Iexamples/gpu $(EX_CLIENT_FLAGS)))
+$(eval $(call example_gpu_pds,gpu,examples/gpu/gpu_virt_config.c))
+EX_GPU.gpu :=
+EX_PLATFORMS.gpu := qemu microkit
+
+# multi: three clients (one source, three roles), two heads.
+EX_MULTI := examples/multi/multi_client_pd.c examples/multi/multi_client.c $(EX_CLIENT_LIB) $(BUILD)/gen/demo_image.c
+EX_MULTI_FLAGS := -Iexamples/multi $(EX_CLIENT_FLAGS)
+$(eval $(call example_pd,multi,multi_a,$(EX_MULTI),$(EX_MULTI_FLAGS) -DMULTI_ROLE=MULTI_ROLE_IMAGE -DMULTI_NAME=multi-a))
+$(eval $(call example_pd,multi,multi_b,$(EX_MULTI),$(EX_MULTI_FLAGS) -DMULTI_ROLE=MULTI_ROLE_PATTERN -DMULTI_NAME=multi-b))
+$(eval $(call example_pd,multi,multi_c,$(EX_MULTI),$(EX_MULTI_FLAGS) -DMULTI_ROLE=MULTI_ROLE_NO_SCANOUT -DMULTI_NAME=multi-c))
+$(eval $(call example_gpu_pds,multi,examples/multi/multi_virt_config.c))
+EX_GPU.multi := max_outputs=2
+EX_PLATFORMS.multi := qemu microkit
+
+# anim: a square moving as fast as presents complete.
+$(eval $(call example_pd,anim,anim,examples/anim/anim_pd.c examples/anim/anim.c $(EX_CLIENT_LIB),-Iexamples/anim $(EX_CLIENT_FLAGS)))
+$(eval $(call example_gpu_pds,anim,examples/anim/anim_virt_config.c))
+EX_GPU.anim :=
+EX_PLATFORMS.anim := qemu microkit
+
+EXAMPLES := gpu multi anim
+endif
