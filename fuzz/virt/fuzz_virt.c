@@ -95,7 +95,6 @@ typedef struct client {
     uint32_t next_id; /* ids 1.. in order */
     uint8_t state[MAX_REQS];
     uint8_t code[MAX_REQS];
-    uint32_t index[MAX_REQS];     /* request queue index it was enqueued at */
     uint32_t drop_tail[MAX_REQS]; /* dropped: response queue tail at the release */
 } client_t;
 
@@ -243,7 +242,6 @@ static void client_push(uint32_t c, gpu_req_t *q, bool kick)
     q->id = cl->next_id++;
     cl->state[q->id] = REQ_OUTSTANDING;
     cl->code[q->id] = (uint8_t)(q->code <= GPU_REQ_MAX ? q->code : 0xff);
-    cl->index[q->id] = cl->req.own;
     gpu_req_enqueue(&cl->req, q);
     bool signal = gpu_queue_producer_must_signal(&cl->req);
     TRACE("client %u push id %u code %u kick %d signal %d\n", c, q->id, q->code, kick, signal);
@@ -297,14 +295,18 @@ static uint32_t client_drain(uint32_t c, uint32_t max)
     return n;
 }
 
-/* Requests the virtualiser took before this release will never be answered. */
+/*
+ * Requests enqueued before this release will never be answered: those the
+ * virtualiser took, and those it had not taken yet, which the release drops.
+ */
 static void client_release(uint32_t c)
 {
     client_t *cl = &F.c[c];
-    uint32_t head = __atomic_load_n(&cl->req.shared->head, __ATOMIC_ACQUIRE);
     uint32_t tail = __atomic_load_n(&cl->resp.shared->tail, __ATOMIC_ACQUIRE);
-    for (uint32_t id = 1; id < cl->next_id; id++) {
-        if (cl->state[id] == REQ_OUTSTANDING && (int32_t)(head - cl->index[id]) > 0) {
+    /* A release already under way goes on; requests enqueued since it began are handled normally. */
+    bool starts = F.virt.clients[c].release_phase == GPU_VIRT_RELEASE_NONE;
+    for (uint32_t id = 1; starts && id < cl->next_id; id++) {
+        if (cl->state[id] == REQ_OUTSTANDING) {
             cl->state[id] = REQ_DROPPED;
             cl->drop_tail[id] = tail;
         }

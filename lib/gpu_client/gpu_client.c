@@ -284,8 +284,21 @@ static void client_request_info(gpu_client_t *c)
     gpu_client_submit(c);
 }
 
+/*
+ * Responses already in the queue before we sent anything belong to a
+ * previous instance of this client (restarted after a fault, README.md):
+ * drop them, so that none can match a new request with a reused id.
+ */
+static void drop_stale_responses(gpu_client_t *c)
+{
+    uint32_t n = gpu_queue_length(&c->resp_q);
+    gpu_queue_consumer_release(&c->resp_q, n);
+    c->stats.stale_responses += n;
+}
+
 void gpu_client_start(gpu_client_t *c)
 {
+    drop_stale_responses(c);
     c->in_handler = true;
     (void)gpu_event_take(&c->cfg.info->event, &c->event_generation); /* the query below answers any old event */
     client_request_info(c);

@@ -76,13 +76,14 @@ typedef struct gpu_client_config {
 } gpu_client_config_t;
 
 typedef struct gpu_client_stats {
-    uint64_t requests;       /* requests published */
-    uint64_t responses;      /* responses matched to a request */
-    uint64_t bad_responses;  /* responses whose id or code matched nothing in flight (dropped) */
-    uint64_t notifications;  /* times we signalled the server */
-    uint64_t events;         /* display-info events taken */
-    uint64_t queue_full;     /* times the request queue was full with requests staged */
-    uint64_t display_errors; /* GET_DISPLAY_INFO answers that failed or were malformed */
+    uint64_t requests;        /* requests published */
+    uint64_t responses;       /* responses matched to a request */
+    uint64_t bad_responses;   /* responses whose id or code matched nothing in flight (dropped) */
+    uint64_t stale_responses; /* responses found at gpu_client_start(), left by a previous instance (dropped) */
+    uint64_t notifications;   /* times we signalled the server */
+    uint64_t events;          /* display-info events taken */
+    uint64_t queue_full;      /* times the request queue was full with requests staged */
+    uint64_t display_errors;  /* GET_DISPLAY_INFO answers that failed or were malformed */
 } gpu_client_stats_t;
 
 typedef struct gpu_client_pending {
@@ -123,7 +124,11 @@ struct gpu_client {
  */
 bool gpu_client_init(gpu_client_t *c, const gpu_client_config_t *cfg);
 
-/* Sends the first GET_DISPLAY_INFO and arms the response queue. Call once, from init(). */
+/*
+ * Drops responses left in the queue by a previous instance of this client
+ * (after a restart), sends the first GET_DISPLAY_INFO and arms the response
+ * queue. Call once, from init().
+ */
 void gpu_client_start(gpu_client_t *c);
 
 /*

@@ -241,6 +241,34 @@ static void test_response_for_unpublished_request_dropped(void **state)
     rig_free(r);
 }
 
+/*
+ * A client restarted after a fault attaches to the same queues: a response
+ * still queued for the old instance, with the very id the new instance gives
+ * its first request, must not be taken for the new request's answer.
+ */
+static void test_restart_drops_stale_responses(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(16, 16, 1, 640, 480, 0);
+    gpu_client_start(&r->client);
+    uint32_t old_id = r->client.pending[0].id;
+    rig_pump(r);
+    assert_true(gpu_client_ready(&r->client));
+    fake_server_respond(&r->fs, GPU_REQ_GET_DISPLAY_INFO, old_id, GPU_STATUS_DEVICE_ERROR);
+
+    assert_true(gpu_client_init(&r->client, &r->cfg)); /* the restarted instance */
+    gpu_client_start(&r->client);
+    assert_int_equal(r->client.pending[0].id, old_id);
+    rig_pump(r);
+    gpu_client_stats_t st;
+    gpu_client_get_stats(&r->client, &st);
+    assert_int_equal(st.stale_responses, 1);
+    assert_int_equal(st.display_errors, 0);
+    assert_int_equal(st.bad_responses, 0);
+    assert_true(gpu_client_ready(&r->client));
+    rig_free(r);
+}
+
 static void test_full_request_queue_waits_for_space(void **state)
 {
     (void)state;
@@ -538,7 +566,8 @@ int main(void)
             cmocka_unit_test(test_first_failure_in_staging_order),
             cmocka_unit_test(test_forged_and_duplicate_responses_dropped),
             cmocka_unit_test(test_response_for_unpublished_request_dropped),
-            cmocka_unit_test(test_full_request_queue_waits_for_space),
+            cmocka_unit_test(test_restart_drops_stale_responses),
+        cmocka_unit_test(test_full_request_queue_waits_for_space),
             cmocka_unit_test(test_pending_table_limit),
             cmocka_unit_test(test_ids_unique_over_many_round_trips),
             cmocka_unit_test(test_response_queue_armed_after_drain),

@@ -206,7 +206,10 @@ static void test_quota_is_per_client(void **state)
     assert_int_equal(call_checked(2, req_create_2d(32, FMT, 1, 1)), GPU_STATUS_OK);
 }
 
-/* Release: in-flight work drains first, then the client's scanouts and resources go, and only its. */
+/*
+ * Release: requests never taken are dropped, in-flight work drains, then the
+ * client's scanouts and resources go, and only its.
+ */
 static void test_release(void **state)
 {
     (void)state;
@@ -216,6 +219,8 @@ static void test_release(void **state)
     env_client_send(2, &f); /* at the driver when the release starts */
     gpu_req_t pending_flush;
     assert_true(env_driver_take(&pending_flush));
+    gpu_req_t left = req_flush(2, 0, 0, 32, 32);
+    env_client_push(2, &left); /* enqueued by the client that died, never taken: dropped, never answered */
     env_notify_clear();
     assert_true(gpu_virt_release_client(&E->virt, 2, &E->notify));
     gpu_req_t g = req_flush(1, 0, 0, 32, 32);
@@ -245,6 +250,8 @@ static void test_release(void **state)
     assert_int_equal(unrefs, 2);
     env_driver_kick();
     assert_int_equal(E->notify.released, 1u << 2);
+    assert_int_equal(E->virt.clients[2].released_scanouts, 2);
+    assert_int_equal(E->virt.clients[2].released_resources, 2);
     /* The old flush's answer was dropped; the new client's request waits for GET_DISPLAY_INFO. */
     gpu_resp_t r;
     assert_true(env_client_recv(2, &r));

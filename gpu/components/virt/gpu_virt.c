@@ -437,6 +437,7 @@ static void complete_unref(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_inf
 {
     gpu_virt_resource_t *r = res_checked(cl, e->req.unref.resource_id);
     r->busy = 0;
+    cl->released_resources++;
     if (status == GPU_STATUS_OK) {
         devid_release(virt, cl, r->device_id);
         res_forget(virt, r);
@@ -925,6 +926,7 @@ static void release_done(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint32_t stat
     if (e->req.code == GPU_REQ_SET_SCANOUT) {
         virt->scanouts[e->scanout].busy = 0;
         if (status == GPU_STATUS_OK) {
+            cl->released_scanouts++;
             scanout_show(virt, cl, e->scanout, GPU_RESOURCE_ID_NONE);
         } else {
             LOG_WARN("release: disabling scanout %u failed (status %u)\n", e->scanout, status);
@@ -933,6 +935,7 @@ static void release_done(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint32_t stat
     }
     gpu_virt_resource_t *r = res_checked(cl, e->req.unref.resource_id);
     r->busy = 0;
+    cl->released_resources++;
     if (status == GPU_STATUS_OK) {
         devid_release(virt, cl, r->device_id);
     } else {
@@ -1301,10 +1304,14 @@ bool gpu_virt_release_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_
     }
     gpu_virt_client_t *cl = &virt->clients[client];
     if (cl->release_phase == GPU_VIRT_RELEASE_NONE) {
+        /* What the old client enqueued and we never took is dropped too: a restarted client reuses ids. */
+        gpu_queue_consumer_release(&cl->req, gpu_queue_length(&cl->req));
         cl->epoch++; /* answers still due to the old client are dropped */
         cl->owed = 0;
         cl->has_held = 0;
         cl->initialised = 0;
+        cl->released_scanouts = 0;
+        cl->released_resources = 0;
         cl->release_phase = GPU_VIRT_RELEASE_DRAIN;
         virt->drv_waiting &= ~(1u << client);
     }

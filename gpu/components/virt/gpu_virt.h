@@ -167,23 +167,25 @@ typedef struct gpu_virt_client {
     gpu_queue_t resp; /* producer */
     gpu_info_region_t *info;
     const gpu_virt_client_config_t *cfg;
-    uint32_t owed;             /* requests taken and not yet answered */
-    uint32_t inflight;         /* of those, at the driver */
-    uint32_t epoch;            /* bumped by a release: older answers are dropped */
-    uint32_t devids;           /* device ids charged to it: live, being created, or retired on its behalf */
-    uint8_t initialised;       /* a GET_DISPLAY_INFO succeeded since start or release */
-    uint8_t has_held;          /* `held` was taken and waits for something */
-    uint8_t req_armed;         /* asked for a signal on its next request; cleared when it notifies */
-    uint8_t resp_armed;        /* asked for a signal when it frees response slots; cleared likewise */
-    uint8_t resp_published;    /* responses written in this event */
-    uint8_t req_released;      /* request slots freed in this event */
-    uint8_t release_phase;     /* GPU_VIRT_RELEASE_* */
-    uint8_t index;             /* its position in gpu_virt_t.clients */
-    uint8_t display_refused;   /* its GET_DISPLAY_INFO was answered DEVICE_ERROR: raise the event when info comes */
-    uint32_t release_cursor;   /* next scanout or resource id to release */
-    uint32_t release_inflight; /* release requests at the driver */
-    gpu_req_t held;            /* private copy of the request being handled */
-    gpu_display_info_t view;   /* display info as this client sees it */
+    uint32_t owed;               /* requests taken and not yet answered */
+    uint32_t inflight;           /* of those, at the driver */
+    uint32_t epoch;              /* bumped by a release: older answers are dropped */
+    uint32_t devids;             /* device ids charged to it: live, being created, or retired on its behalf */
+    uint8_t initialised;         /* a GET_DISPLAY_INFO succeeded since start or release */
+    uint8_t has_held;            /* `held` was taken and waits for something */
+    uint8_t req_armed;           /* asked for a signal on its next request; cleared when it notifies */
+    uint8_t resp_armed;          /* asked for a signal when it frees response slots; cleared likewise */
+    uint8_t resp_published;      /* responses written in this event */
+    uint8_t req_released;        /* request slots freed in this event */
+    uint8_t release_phase;       /* GPU_VIRT_RELEASE_* */
+    uint8_t index;               /* its position in gpu_virt_t.clients */
+    uint8_t display_refused;     /* its GET_DISPLAY_INFO was answered DEVICE_ERROR: raise the event when info comes */
+    uint32_t release_cursor;     /* next scanout or resource id to release */
+    uint32_t release_inflight;   /* release requests at the driver */
+    uint32_t released_scanouts;  /* the latest release: scanouts it disabled */
+    uint32_t released_resources; /* the latest release: resources it unrefed (or retired, if refused) */
+    gpu_req_t held;              /* private copy of the request being handled */
+    gpu_display_info_t view;     /* display info as this client sees it */
     gpu_virt_resource_t res[GPU_VIRT_MAX_RESOURCES_PER_CLIENT]; /* index = resource id - 1 */
 } gpu_virt_client_t;
 

@@ -62,6 +62,10 @@ static void notify_flush(const gpu_virt_notify_t *n)
         if (n->clients & (1u << i)) {
             sddf_deferred_notify(c->conn.channel);
         }
+        if (n->released & (1u << i)) {
+            LOG_INFO("client %u released: %u resources and %u scanouts freed\n", i, virt.clients[i].released_resources,
+                     virt.clients[i].released_scanouts);
+        }
         if ((n->released & (1u << i)) && c->release_channel != GPU_VIRT_NO_CHANNEL) {
             sddf_deferred_notify(c->release_channel);
         }
