@@ -136,7 +136,7 @@ typedef enum {
     SDF_TARGET_QEMU,
 } sdf_target_t;
 
-/* Per-PD header: SDF_CH_<PEER>, SDF_IRQ_<n>, SDF_MR_<NAME>_{SIZE,VADDR[,PADDR]}. */
+/* Per-PD header: SDF_CH_<PEER>, SDF_CHANNEL_MASK, SDF_IRQ_<n>, SDF_MR_<NAME>_{SIZE,VADDR[,PADDR]}. */
 int sdf_emit_header(const sdf_system_t *sys, const char *pd_name, sdf_target_t target, FILE *out,
                     char err[SDF_ERR_MAX]);
 /* The QEMU runtime's tables (needs sdf_layout_qemu() first). `timer_pd` may be NULL. */

@@ -98,6 +98,20 @@ static void emit_channels(const sdf_system_t *sys, int p, FILE *out)
     }
 }
 
+/* SDF_CHANNEL_MASK: bit `id` set for every channel end of PD `p` (irqs are not channels). */
+static void emit_channel_mask(const sdf_system_t *sys, int p, FILE *out)
+{
+    uint64_t mask = 0;
+    for (unsigned c = 0; c < sys->nchannels; c++) {
+        for (unsigned e = 0; e < 2; e++) {
+            if (sys->channels[c].ends[e].pd == p) {
+                mask |= UINT64_C(1) << sys->channels[c].ends[e].id; /* id <= SDF_MAX_ID < 64 */
+            }
+        }
+    }
+    fprintf(out, "#define SDF_CHANNEL_MASK 0x%llxull\n", (unsigned long long)mask);
+}
+
 static void emit_region(const sdf_mr_t *mr, const uint64_t *vaddr, sdf_target_t target, FILE *out)
 {
     char n[SDF_NAME_MAX];
@@ -145,6 +159,7 @@ int sdf_emit_header(const sdf_system_t *sys, const char *pd_name, sdf_target_t t
     fprintf(out, "#pragma once\n\n#define SDF_PD_NAME     \"%s\"\n#define SDF_PD_PRIORITY %u\n\n", pd->name,
             pd->priority);
     emit_channels(sys, p, out);
+    emit_channel_mask(sys, p, out);
     for (unsigned i = 0; i < pd->nirqs; i++) {
         fprintf(out, "#define SDF_IRQ_%u %u\n", pd->irqs[i].irq, pd->irqs[i].id);
     }

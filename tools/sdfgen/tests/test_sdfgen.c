@@ -134,12 +134,14 @@ static void test_header_qemu(void **state)
     assert_contains(h, "#define SDF_CH_DRIVER 1\n");
     assert_contains(h, "#define SDF_CH_CLIENT 2\n");
     assert_contains(h, "#define SDF_CH_CLIENT_2 4\n");
+    assert_contains(h, "#define SDF_CHANNEL_MASK 0x16ull\n"); /* ids 1, 2, 4 */
     assert_contains(h, "#define SDF_MR_DATA_SIZE  0x2000ull\n");
     assert_contains(h, "#define SDF_MR_DATA_VADDR 0x50000000ull\n");
     assert_contains(h, "#define SDF_MR_BIG_VADDR 0x50200000ull\n");
     free(h);
     h = capture(sys, "driver", emit_qemu_header);
     assert_contains(h, "#define SDF_IRQ_79 3\n");
+    assert_contains(h, "#define SDF_CHANNEL_MASK 0x1ull\n"); /* channel 0; irq 3 is not a channel */
     assert_contains(h, "#define SDF_CH_GPU_VIRT 0\n");
     assert_contains(h, "#define SDF_MR_VIRTIO_VADDR 0xa003000ull\n#define SDF_MR_VIRTIO_PADDR 0xa003000ull\n");
     /* named only by a setvar: size and physical address, no virtual address */
@@ -162,6 +164,31 @@ static void test_header_microkit(void **state)
     free(h);
     h = capture(sys, "driver", emit_mk_header);
     assert_contains(h, "#define SDF_MR_VIRTIO_VADDR 0x2000000ull\n#define SDF_MR_VIRTIO_PADDR 0xa003000ull\n");
+    free(h);
+    free(sys);
+}
+
+/* SDF_CHANNEL_MASK: every channel end of the PD, by id; irqs excluded; the same on both targets. */
+static void test_header_channel_mask(void **state)
+{
+    (void)state;
+    sdf_system_t *sys = parse_ok(good_system);
+    char err[SDF_ERR_MAX];
+    assert_int_equal(sdf_layout_qemu(sys, err), 0);
+    char *h = capture(sys, "client", emit_mk_header);
+    assert_contains(h, "#define SDF_CHANNEL_MASK 0x221ull\n"); /* ids 0, 5, 9 */
+    free(h);
+    h = capture(sys, "timer", emit_qemu_header);
+    assert_contains(h, "#define SDF_CHANNEL_MASK 0x1ull\n"); /* the client's end is 5, the timer's 0 */
+    free(h);
+    free(sys);
+    sys = parse_ok(HEAD PD("p", "1", IMG "<irq irq=\"40\" id=\"0\"/>") PD("q", "1", IMG) CH("p", "61", "q", "0")
+                           PD("lone", "1", IMG) TAIL);
+    h = capture(sys, "p", emit_mk_header);
+    assert_contains(h, "#define SDF_CHANNEL_MASK 0x2000000000000000ull\n"); /* id 61, the largest */
+    free(h);
+    h = capture(sys, "lone", emit_mk_header);
+    assert_contains(h, "#define SDF_CHANNEL_MASK 0x0ull\n");
     free(h);
     free(sys);
 }
@@ -385,6 +412,7 @@ int main(void)
             cmocka_unit_test(test_nested_pd_flattened), cmocka_unit_test(test_layout_refuses_ram_phys_addr),
             cmocka_unit_test(test_layout_pool_full),    cmocka_unit_test(test_timer_pd_must_be_empty),
             cmocka_unit_test(test_largest_id),          cmocka_unit_test(test_names),
+            cmocka_unit_test(test_header_channel_mask),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
