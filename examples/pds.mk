@@ -1,6 +1,7 @@
 # Every example's protection domains, written once for every platform. Not a
 # module.mk: platform/qemu/module.mk and platform/microkit/module.mk include
-# it (guarded), after the driver's module.mk has defined its source lists.
+# it (guarded), after the drivers' module.mk files (drivers/gpu/virtio,
+# drivers/timer/arm) have defined their source lists.
 #
 #   EXAMPLES                          the examples (examples/NAME/NAME.system each)
 #   EX_PDS.EX                         the PDs of example EX that have sources here
@@ -38,7 +39,8 @@ $(call example_pd,$(1),gpu_virt,$(EX_VIRT),$(EX_VIRT_FLAGS),.gpu_virt_config,$(2
 $(call example_pd,$(1),gpu_driver,$(EX_DRV),$(EX_DRV_FLAGS),.gpu_driver_config,examples/common/gpu_driver_config.c)
 endef
 
-# gpu: the six-state demo.
+# gpu: the six-state demo, one state a tick.
+$(eval $(call example_pd,gpu,timer,$(TIMER_ARM_SRCS),$(TIMER_ARM_FLAGS)))
 $(eval $(call example_pd,gpu,client,examples/gpu/gpu_client_pd.c examples/gpu/gpu_demo.c $(EX_CLIENT_LIB) \
 	$(BUILD)/gen/demo_image.c,-Iexamples/gpu $(EX_CLIENT_FLAGS)))
 $(eval $(call example_gpu_pds,gpu,examples/gpu/gpu_virt_config.c))
@@ -55,7 +57,8 @@ $(eval $(call example_gpu_pds,multi,examples/multi/multi_virt_config.c))
 EX_GPU.multi := max_outputs=2
 EX_PLATFORMS.multi := qemu microkit
 
-# anim: a square moving as fast as presents complete.
+# anim: a square moving as fast as presents complete; the tick prints the frame rate.
+$(eval $(call example_pd,anim,timer,$(TIMER_ARM_SRCS),$(TIMER_ARM_FLAGS)))
 $(eval $(call example_pd,anim,anim,examples/anim/anim_pd.c examples/anim/anim.c $(EX_CLIENT_LIB),-Iexamples/anim $(EX_CLIENT_FLAGS)))
 $(eval $(call example_gpu_pds,anim,examples/anim/anim_virt_config.c))
 EX_GPU.anim :=

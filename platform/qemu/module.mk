@@ -112,8 +112,9 @@ qemu: deps $(QEMU_OUT)/$(EXAMPLE).elf
 $(QEMU_OUT)/%.elf:
 	@echo "qemu: no image '$*'; the images are: $(QEMU_IMAGES)"; exit 1
 
-# The platform's own example: ticker, ping and pong on the built-in timer.
+# The platform's own example: ticker, ping and pong on the timer PD (drivers/timer/arm).
 QEMU_PING_DIR := $(QEMU_DIR)/examples/ping
+$(eval $(call qemu_pd,ping,timer,$(TIMER_ARM_SRCS),$(TIMER_ARM_FLAGS)))
 $(eval $(call qemu_pd,ping,ticker,$(QEMU_PING_DIR)/ticker.c))
 $(eval $(call qemu_pd,ping,ping,$(QEMU_PING_DIR)/ping.c))
 $(eval $(call qemu_pd,ping,pong,$(QEMU_PING_DIR)/pong.c))

@@ -1,9 +1,10 @@
 /*
  * The qemu runtime's delivery rules (platform/qemu/src/sched.c), run on the
- * host against a fake GIC and timer: init order, priority order, preemption
- * by notify, deferred notifications, irq masking until ack, the built-in
- * timer, and refusals of bad channels. The runtime file is included so that
- * each test can reset its state.
+ * host against a fake GIC: init order, priority order, preemption by
+ * notify, deferred notifications, irq masking until ack, a timer PD on the
+ * generic timer's PPI (INTID 30) like any other PD with an irq, and
+ * refusals of bad channels. The runtime file is included so that each test
+ * can reset its state.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +23,6 @@ static bool gic_enabled[QEMU_MAX_INTID];
 static int gic_edge[QEMU_MAX_INTID];
 static unsigned gic_raised[16];
 static unsigned gic_nraised;
-static unsigned timer_starts, timer_rearms;
 static char printed[1024];
 static jmp_buf panic_jump;
 static bool panic_armed;
@@ -59,17 +59,6 @@ unsigned qemu_gic_ack(void)
 void qemu_gic_eoi(unsigned intid)
 {
     (void)intid;
-}
-
-void qemu_timer_start(void)
-{
-    timer_starts++;
-    gic_enabled[QEMU_VTIMER_INTID] = true; /* as timer.c does */
-}
-
-void qemu_timer_rearm(void)
-{
-    timer_rearms++;
 }
 
 void qemu_idle(void)
@@ -123,6 +112,11 @@ static uintptr_t low_setvar;
 static uintptr_t low_setvar_seen_in_init;
 static int low_acks_irq; /* low acks irq channel 5 when notified on it */
 
+enum {
+    TIMER_IRQ_INTID = 30, /* the EL1 physical timer, a PPI, as drivers/timer/arm claims it */
+    TIMER_IRQ_CH = 2,
+};
+
 static void record(const char *fmt, ...)
 {
     va_list ap;
@@ -130,6 +124,23 @@ static void record(const char *fmt, ...)
     size_t n = strlen(trace);
     vsnprintf(trace + n, sizeof(trace) - n, fmt, ap);
     va_end(ap);
+}
+
+static void timer_init(void)
+{
+    record("init:timer ");
+}
+
+/* As drivers/timer/arm/timer.c: on its irq, ack, then notify each channel once. */
+static void timer_notified(unsigned ch)
+{
+    record("timer:%u[", ch);
+    if (ch == TIMER_IRQ_CH) {
+        sddf_irq_ack(TIMER_IRQ_CH);
+        sddf_notify(0); /* to low: lower, only marked pending */
+        sddf_notify(1); /* to same */
+    }
+    record("] ");
 }
 
 static void low_init(void)
@@ -162,6 +173,9 @@ static void low_notified(unsigned ch)
     if (ch == 5 && low_acks_irq) {
         sddf_irq_ack(5);
     }
+    if (ch == 4) {
+        sddf_notify(4); /* to the timer (its channel 3), higher: runs at once, as any PD */
+    }
     record("] ");
 }
 
@@ -191,8 +205,12 @@ static const qemu_setvar_t low_setvars[] = {{&low_setvar, 0x50001000u}, {0, 0}};
 const qemu_pd_t qemu_pds[] = {
         [PD_TIMER] = {.name = "timer",
                       .priority = 254,
-                      .builtin_timer = 1,
-                      .ch = {[0] = {QEMU_CH_CHANNEL, PD_LOW, 3, 0, 1}, [1] = {QEMU_CH_CHANNEL, PD_SAME, 4, 0, 1}}},
+                      .init = timer_init,
+                      .notified = timer_notified,
+                      .ch = {[0] = {QEMU_CH_CHANNEL, PD_LOW, 3, 0, 1},
+                             [1] = {QEMU_CH_CHANNEL, PD_SAME, 4, 0, 1},
+                             [TIMER_IRQ_CH] = {QEMU_CH_IRQ, -1, 0, TIMER_IRQ_INTID, 0},
+                             [3] = {QEMU_CH_CHANNEL, PD_LOW, 4, 0, 0}}},
         [PD_LOW] = {.name = "low",
                     .priority = 10,
                     .init = low_init,
@@ -201,6 +219,7 @@ const qemu_pd_t qemu_pds[] = {
                     .ch = {[3] = {QEMU_CH_CHANNEL, PD_TIMER, 0, 0, 1},
                            [1] = {QEMU_CH_CHANNEL, PD_HIGH, 0, 0, 1},
                            [2] = {QEMU_CH_CHANNEL, PD_MID, 0, 0, 1},
+                           [4] = {QEMU_CH_CHANNEL, PD_TIMER, 3, 0, 1},
                            [5] = {QEMU_CH_IRQ, -1, 0, 40, 0}}},
         [PD_HIGH] = {.name = "high",
                      .priority = 200,
@@ -231,7 +250,7 @@ static int setup(void **state)
     current = -1;
     memset(gic_enabled, 0, sizeof(gic_enabled));
     gic_nraised = 0;
-    timer_starts = timer_rearms = 0;
+    memset(gic_edge, 0xff, sizeof(gic_edge)); /* -1: never configured */
     trace[0] = printed[0] = '\0';
     low_setvar = low_setvar_seen_in_init = 0;
     low_acks_irq = 0;
@@ -255,13 +274,19 @@ static void test_init_order_and_setvars(void **state)
 {
     (void)state;
     qemu_sched_boot();
-    assert_string_equal(trace, "init:high init:mid init:low init:same ");
+    assert_string_equal(trace, "init:timer init:high init:mid init:low init:same ");
     assert_int_equal(low_setvar_seen_in_init, 0x50001000u);
-    assert_int_equal(timer_starts, 1);
+    assert_true(gic_enabled[TIMER_IRQ_INTID]); /* a PPI, claimed like any irq */
+    assert_int_equal(gic_edge[TIMER_IRQ_INTID], 0);
     assert_true(gic_enabled[40]);
     assert_true(gic_enabled[41]);
     assert_int_equal(gic_edge[40], 0);
     assert_int_equal(gic_edge[41], 1);
+    for (unsigned intid = 0; intid < QEMU_MAX_INTID; intid++) {
+        bool claimed = intid == TIMER_IRQ_INTID || intid == 40 || intid == 41;
+        assert_int_equal(gic_edge[intid] != -1, claimed); /* the runtime configures no irq of its own */
+        assert_int_equal(gic_enabled[intid], claimed);
+    }
     assert_false(qemu_sched_step()); /* nothing pending after boot */
 }
 
@@ -269,13 +294,15 @@ static void test_tick_preemption_and_deferred(void **state)
 {
     (void)state;
     boot();
-    raise_irq(QEMU_VTIMER_INTID);
+    raise_irq(TIMER_IRQ_INTID);
     run_until_idle();
-    /* low (declared before same, equal priority) first; high runs inside low's notify; mid, which
-     * high notified, is above low too and runs before low resumes; high's two deferred notifies
-     * reach low once, in low's next batch; same (equal to low) last. */
-    assert_string_equal(trace, "low:3[high:0[] mid:1 ] low:1[] same:4 ");
-    assert_int_equal(timer_rearms, 1);
+    /* The timer PD first, masked until its ack; then low (declared before same, equal priority);
+     * high runs inside low's notify; mid, which high notified, is above low too and runs before
+     * low resumes; high's two deferred notifies reach low once, in low's next batch; same (equal
+     * to low) last. */
+    assert_string_equal(trace, "timer:2[] low:3[high:0[] mid:1 ] low:1[] same:4 ");
+    assert_true(gic_enabled[TIMER_IRQ_INTID]); /* acked by the timer PD */
+    assert_int_equal(gic_nraised, 0);
 }
 
 static void test_irq_masked_until_ack(void **state)
@@ -346,6 +373,18 @@ static void test_lower_priority_waits(void **state)
     assert_string_equal(trace, "high:0[] mid:1 low:1[] ");
 }
 
+/* The timer is an ordinary PD now: a notify to it is delivered, and preempts a lower sender. */
+static void test_notify_to_timer_delivered(void **state)
+{
+    (void)state;
+    boot();
+    current = PD_LOW;
+    low_notified(4);
+    current = -1;
+    assert_string_equal(trace, "low:4[timer:3[] ] ");
+    assert_string_equal(printed, ""); /* nothing refused or dropped */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +394,7 @@ int main(void)
             cmocka_unit_test_setup(test_bad_channels_refused, setup),
             cmocka_unit_test_setup(test_notify_outside_pd_panics, setup),
             cmocka_unit_test_setup(test_lower_priority_waits, setup),
+            cmocka_unit_test_setup(test_notify_to_timer_delivered, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,21 +9,18 @@
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: sdfgen [-o OUT] [--timer-pd NAME] SYSTEM_FILE COMMAND [ARGS]\n"
+    fprintf(stderr, "usage: sdfgen [-o OUT] SYSTEM_FILE COMMAND [ARGS]\n"
                     "commands:\n"
                     "  check                   validate the description\n"
-                    "  pds                     list protection domains (except the built-in timer on qemu)\n"
+                    "  pds                     list protection domains\n"
                     "  layout                  print where each region lives on qemu\n"
                     "  header PD qemu|microkit the PD's sdf_config.h\n"
                     "  qemu-tables             the qemu runtime's C tables\n"
-                    "  objcopy-args PD         objcopy arguments that rename the PD's entry points and setvars\n"
-                    "The built-in timer PD on qemu is named 'timer' unless --timer-pd says otherwise\n"
-                    "(--timer-pd '' disables it).\n");
+                    "  objcopy-args PD         objcopy arguments that rename the PD's entry points and setvars\n");
 }
 
 typedef struct {
     const char *out_path;
-    const char *timer_pd;
     const char *system;
     const char *command;
     char **args;
@@ -32,13 +29,10 @@ typedef struct {
 
 static int parse_options(int argc, char **argv, options_t *o)
 {
-    o->timer_pd = "timer";
     int i = 1;
     for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
         if (strcmp(argv[i], "-o") == 0) {
             o->out_path = argv[i + 1];
-        } else if (strcmp(argv[i], "--timer-pd") == 0) {
-            o->timer_pd = argv[i + 1];
         } else {
             return -1;
         }
@@ -53,12 +47,10 @@ static int parse_options(int argc, char **argv, options_t *o)
     return 0;
 }
 
-static int list_pds(const sdf_system_t *sys, const options_t *o, FILE *out)
+static int list_pds(const sdf_system_t *sys, FILE *out)
 {
     for (unsigned p = 0; p < sys->npds; p++) {
-        if (strcmp(sys->pds[p].name, o->timer_pd) != 0) {
-            fprintf(out, "%s\n", sys->pds[p].name);
-        }
+        fprintf(out, "%s\n", sys->pds[p].name);
     }
     return 0;
 }
@@ -75,12 +67,11 @@ static int print_layout(const sdf_system_t *sys, FILE *out)
 
 static int run_command(sdf_system_t *sys, const options_t *o, FILE *out, char *err)
 {
-    const char *timer = o->timer_pd[0] != '\0' ? o->timer_pd : NULL;
     if (strcmp(o->command, "check") == 0 && o->nargs == 0) {
         return 0;
     }
     if (strcmp(o->command, "pds") == 0 && o->nargs == 0) {
-        return list_pds(sys, o, out);
+        return list_pds(sys, out);
     }
     if (sdf_layout_qemu(sys, err) != 0) {
         return -1;
@@ -97,7 +88,7 @@ static int run_command(sdf_system_t *sys, const options_t *o, FILE *out, char *e
         return sdf_emit_header(sys, o->args[0], qemu ? SDF_TARGET_QEMU : SDF_TARGET_MICROKIT, out, err);
     }
     if (strcmp(o->command, "qemu-tables") == 0 && o->nargs == 0) {
-        return sdf_emit_qemu_tables(sys, timer, out, err);
+        return sdf_emit_qemu_tables(sys, out, err);
     }
     if (strcmp(o->command, "objcopy-args") == 0 && o->nargs == 1) {
         return sdf_emit_objcopy_args(sys, o->args[0], out, err);

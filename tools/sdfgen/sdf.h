@@ -139,7 +139,7 @@ typedef enum {
 /* Per-PD header: SDF_CH_<PEER>, SDF_CHANNEL_MASK, SDF_IRQ_<n>, SDF_MR_<NAME>_{SIZE,VADDR[,PADDR]}. */
 int sdf_emit_header(const sdf_system_t *sys, const char *pd_name, sdf_target_t target, FILE *out,
                     char err[SDF_ERR_MAX]);
-/* The QEMU runtime's tables (needs sdf_layout_qemu() first). `timer_pd` may be NULL. */
-int sdf_emit_qemu_tables(const sdf_system_t *sys, const char *timer_pd, FILE *out, char err[SDF_ERR_MAX]);
+/* The QEMU runtime's tables (needs sdf_layout_qemu() first); every PD is a PD with code. */
+int sdf_emit_qemu_tables(const sdf_system_t *sys, FILE *out, char err[SDF_ERR_MAX]);
 /* objcopy arguments that rename one PD's entry points and setvar symbols and hide the rest. */
 int sdf_emit_objcopy_args(const sdf_system_t *sys, const char *pd_name, FILE *out, char err[SDF_ERR_MAX]);

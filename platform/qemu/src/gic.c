@@ -43,7 +43,15 @@ void qemu_gic_init(void)
     *gicc(GICC_CTLR) = 1;
 }
 
-/* Priority, target CPU 0, and level or edge; the interrupt stays disabled. */
+/*
+ * Priority, target CPU 0, and level or edge; the interrupt stays disabled.
+ * A PPI (16..31, e.g. the generic timer's 30) is the CPU's own: its enable,
+ * priority and config registers are banked per CPU (we run on CPU 0 only)
+ * and its target is fixed, so only SPIs (32 and up) get a target. Whether a
+ * PPI's trigger can be changed is up to the GIC (QEMU's can); writing the
+ * description's value is harmless either way. SGIs (0..15) never get here:
+ * sdfgen refuses them.
+ */
 void qemu_gic_configure(unsigned intid, int edge)
 {
     volatile uint8_t *prio = (volatile uint8_t *)gicd(GICD_IPRIORITYR);
@@ -51,6 +59,8 @@ void qemu_gic_configure(unsigned intid, int edge)
     prio[intid] = IRQ_PRIORITY;
     if (intid >= 32) {
         target[intid] = 1;
+    }
+    if (intid >= 16) {
         volatile uint32_t *cfg = gicd(GICD_ICFGR + 4 * (intid / 16));
         uint32_t bit = 2u << (2 * (intid % 16));
         *cfg = edge ? (*cfg | bit) : (*cfg & ~bit);

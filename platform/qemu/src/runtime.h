@@ -10,11 +10,10 @@
 #include <stdint.h>
 
 /* QEMU virt machine addresses and interrupt numbers (GIC INTIDs). */
-#define QEMU_UART_BASE    0x09000000ul
-#define QEMU_GICD_BASE    0x08000000ul
-#define QEMU_GICC_BASE    0x08010000ul
-#define QEMU_VTIMER_INTID 27u /* EL1 virtual timer, a PPI */
-#define QEMU_MAX_INTID    1020u
+#define QEMU_UART_BASE 0x09000000ul
+#define QEMU_GICD_BASE 0x08000000ul
+#define QEMU_GICC_BASE 0x08010000ul
+#define QEMU_MAX_INTID 1020u
 
 /* start.S */
 void qemu_main(void);
@@ -32,18 +31,13 @@ void qemu_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void qemu_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void qemu_poweroff(void);
 
-/* gic.c: GICv2, polled (the CPU never takes the IRQ exception). */
+/* gic.c: GICv2, polled (the CPU never takes the IRQ exception). PPIs (16..31) and SPIs. */
 void qemu_gic_init(void);
 void qemu_gic_configure(unsigned intid, int edge);
 void qemu_gic_enable(unsigned intid);
 void qemu_gic_disable(unsigned intid);
 unsigned qemu_gic_ack(void); /* returns the INTID, or QEMU_MAX_INTID and above when none is pending */
 void qemu_gic_eoi(unsigned intid);
-
-/* timer.c: the generic timer's one-second tick. */
-void qemu_timer_start(void);
-void qemu_timer_rearm(void);
-uint64_t qemu_timer_now_ns(void);
 
 /* sched.c: Microkit-like delivery of notifications and interrupts. */
 void qemu_sched_boot(void);

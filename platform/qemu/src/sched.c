@@ -15,8 +15,9 @@
  * - Interrupts are taken between handlers, never in the middle of one: a
  *   device interrupt is masked at the GIC until its PD calls sddf_irq_ack(),
  *   as seL4 does.
- * - The built-in timer PD (no code) notifies each of its channels once per
- *   tick.
+ * - The runtime has no timer of its own: a timer is a PD that claims the
+ *   generic timer's interrupt (a PPI, INTID 30) like any other irq
+ *   (drivers/timer/arm).
  */
 #include <sddf/os.h>
 
@@ -40,7 +41,6 @@ typedef struct {
 static pd_state_t sched_state[MAX_PDS];
 static irq_owner_t irq_owner[QEMU_MAX_INTID];
 static int current = -1; /* the PD whose code is running, -1 for the runtime */
-static unsigned long long ticks;
 
 static void run_pd(int p);
 static int next_pd(int (*want)(int p));
@@ -78,9 +78,7 @@ static void notify_from(int p, unsigned ch)
         qemu_printf("qemu|ERROR: %s: notify on channel %u, which it may not notify\n", qemu_pds[p].name, ch);
         return;
     }
-    if (!qemu_pds[c->peer_pd].builtin_timer) {
-        signal_pd(c->peer_pd, c->peer_ch);
-    }
+    signal_pd(c->peer_pd, c->peer_ch);
 }
 
 static void flush_deferred(int p)
@@ -154,9 +152,6 @@ static void claim_irqs(int p)
     for (unsigned ch = 0; ch < QEMU_MAX_CHANNELS; ch++) {
         const qemu_ch_t *c = &qemu_pds[p].ch[ch];
         if (c->kind == QEMU_CH_IRQ) {
-            if (c->irq == QEMU_VTIMER_INTID) {
-                qemu_panic("%s claims irq %u, the runtime's timer\n", qemu_pds[p].name, c->irq);
-            }
             irq_owner[c->irq] = (irq_owner_t){.pd = (int16_t)p, .ch = (uint8_t)ch};
             qemu_gic_configure(c->irq, c->flag);
             qemu_gic_enable(c->irq);
@@ -178,7 +173,7 @@ static int next_pd(int (*want)(int p))
 
 static int wants_init(int p)
 {
-    return !qemu_pds[p].builtin_timer && !sched_state[p].ready;
+    return !sched_state[p].ready;
 }
 
 void qemu_sched_boot(void)
@@ -194,10 +189,6 @@ void qemu_sched_boot(void)
     }
     for (int p = 0; p < (int)qemu_npds; p++) {
         claim_irqs(p);
-        if (qemu_pds[p].builtin_timer) {
-            sched_state[p].ready = 1;
-            qemu_timer_start();
-        }
     }
     for (int p = next_pd(wants_init); p >= 0; p = next_pd(wants_init)) {
         current = p;
@@ -209,25 +200,9 @@ void qemu_sched_boot(void)
     }
 }
 
-static void tick(void)
-{
-    ticks++;
-    qemu_timer_rearm();
-    for (int p = 0; p < (int)qemu_npds; p++) {
-        for (unsigned ch = 0; qemu_pds[p].builtin_timer && ch < QEMU_MAX_CHANNELS; ch++) {
-            const qemu_ch_t *c = &qemu_pds[p].ch[ch];
-            if (c->kind == QEMU_CH_CHANNEL) {
-                signal_pd(c->peer_pd, c->peer_ch);
-            }
-        }
-    }
-}
-
 static void take_interrupt(unsigned intid)
 {
-    if (intid == QEMU_VTIMER_INTID) {
-        tick();
-    } else if (irq_owner[intid].pd >= 0) {
+    if (irq_owner[intid].pd >= 0) {
         qemu_gic_disable(intid); /* until the PD acks, as on seL4 */
         signal_pd(irq_owner[intid].pd, irq_owner[intid].ch);
     } else {

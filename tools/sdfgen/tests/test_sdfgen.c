@@ -19,23 +19,23 @@
 #define IMG                  "<program_image path=\"x.elf\"/>"
 #define CH(a, ia, b, ib)     "<channel><end pd=\"" a "\" id=\"" ia "\"/><end pd=\"" b "\" id=\"" ib "\"/></channel>\n"
 
-static const char good_system[] =
-        HEAD "<memory_region name=\"data\" size=\"0x2_000\"/>\n"
-             "<memory_region name=\"big\" size=\"0x200000\" page_size=\"0x200000\"/>\n"
-             "<memory_region name=\"virtio\" size=\"0x1000\" phys_addr=\"0xa003000\"/>\n"
-             "<memory_region name=\"fb-mem\" size=\"4096\"/>\n" PD(
-                     "gpu-virt", "100",
-                     IMG "<map mr=\"data\" vaddr=\"0x30000000\" perms=\"r\" setvar_vaddr=\"data_vaddr\"/>"
-                         "<map mr=\"big\" vaddr=\"0x40000000\" setvar_size=\"big_size\"/>"
-                         "<setvar symbol=\"data_paddr\" region_paddr=\"data\"/>")
-                     PD("driver", "200",
-                        IMG "<map mr=\"virtio\" vaddr=\"0x2000000\" cached=\"false\" setvar_vaddr=\"regs\"/>"
-                            "<irq irq=\"79\" id=\"3\" trigger=\"edge\" setvar_id=\"irq_ch\"/>"
-                            "<setvar symbol=\"fb_paddr\" region_paddr=\"fb-mem\"/>")
-                             PD("client", "50", IMG "<map mr=\"fb-mem\" vaddr=\"0x10000000\" perms=\"rw\"/>")
-                                     PD("timer", "254", IMG) CH("gpu-virt", "1", "driver", "0")
-                                             CH("gpu-virt", "2", "client", "0") CH("timer", "0", "client", "5")
-                                                     CH("client", "9", "gpu-virt", "4") TAIL;
+static const char good_system[] = HEAD
+        "<memory_region name=\"data\" size=\"0x2_000\"/>\n"
+        "<memory_region name=\"big\" size=\"0x200000\" page_size=\"0x200000\"/>\n"
+        "<memory_region name=\"virtio\" size=\"0x1000\" phys_addr=\"0xa003000\"/>\n"
+        "<memory_region name=\"fb-mem\" size=\"4096\"/>\n" PD(
+                "gpu-virt", "100",
+                IMG "<map mr=\"data\" vaddr=\"0x30000000\" perms=\"r\" setvar_vaddr=\"data_vaddr\"/>"
+                    "<map mr=\"big\" vaddr=\"0x40000000\" setvar_size=\"big_size\"/>"
+                    "<setvar symbol=\"data_paddr\" region_paddr=\"data\"/>")
+                PD("driver", "200",
+                   IMG "<map mr=\"virtio\" vaddr=\"0x2000000\" cached=\"false\" setvar_vaddr=\"regs\"/>"
+                       "<irq irq=\"79\" id=\"3\" trigger=\"edge\" setvar_id=\"irq_ch\"/>"
+                       "<setvar symbol=\"fb_paddr\" region_paddr=\"fb-mem\"/>")
+                        PD("client", "50", IMG "<map mr=\"fb-mem\" vaddr=\"0x10000000\" perms=\"rw\"/>")
+                                PD("timer", "254", IMG "<irq irq=\"30\" id=\"1\" trigger=\"level\"/>")
+                                        CH("gpu-virt", "1", "driver", "0") CH("gpu-virt", "2", "client", "0")
+                                                CH("timer", "0", "client", "5") CH("client", "9", "gpu-virt", "4") TAIL;
 
 static sdf_system_t *parse_ok(const char *xml)
 {
@@ -77,9 +77,10 @@ static int emit_mk_header(const sdf_system_t *sys, const char *pd, FILE *out, ch
     return sdf_emit_header(sys, pd, SDF_TARGET_MICROKIT, out, err);
 }
 
-static int emit_tables(const sdf_system_t *sys, const char *timer, FILE *out, char *err)
+static int emit_tables(const sdf_system_t *sys, const char *unused, FILE *out, char *err)
 {
-    return sdf_emit_qemu_tables(sys, timer, out, err);
+    (void)unused;
+    return sdf_emit_qemu_tables(sys, out, err);
 }
 
 static int emit_args(const sdf_system_t *sys, const char *pd, FILE *out, char *err)
@@ -180,6 +181,7 @@ static void test_header_channel_mask(void **state)
     free(h);
     h = capture(sys, "timer", emit_qemu_header);
     assert_contains(h, "#define SDF_CHANNEL_MASK 0x1ull\n"); /* the client's end is 5, the timer's 0 */
+    assert_contains(h, "#define SDF_IRQ_30 1\n");
     free(h);
     free(sys);
     sys = parse_ok(HEAD PD("p", "1", IMG "<irq irq=\"40\" id=\"0\"/>") PD("q", "1", IMG) CH("p", "61", "q", "0")
@@ -199,7 +201,7 @@ static void test_qemu_tables(void **state)
     sdf_system_t *sys = parse_ok(good_system);
     char err[SDF_ERR_MAX];
     assert_int_equal(sdf_layout_qemu(sys, err), 0);
-    char *t = capture(sys, "timer", emit_tables);
+    char *t = capture(sys, NULL, emit_tables);
     assert_contains(t, "{&pd_gpu_virt__data_vaddr, 0x50000000ull},");
     assert_contains(t, "{&pd_gpu_virt__big_size, 0x200000ull},");
     assert_contains(t, "{&pd_gpu_virt__data_paddr, 0x50000000ull},");
@@ -209,8 +211,10 @@ static void test_qemu_tables(void **state)
     assert_contains(t, "[3] = {QEMU_CH_IRQ, -1, 0, 79, 1},");
     assert_contains(t, "[1] = {QEMU_CH_CHANNEL, 1, 0, 0, 1},");
     assert_contains(t, "{\"virtio\", 0xa003000ull, 0x1000ull, 1},");
-    assert_contains(t, ".builtin_timer = 1,");
-    assert_null(strstr(t, "pd_timer__init"));
+    /* the timer is a PD like any other: code, and its irq 30 (a PPI) in its channel table */
+    assert_contains(t, ".init = pd_timer__init,");
+    assert_contains(t, "[1] = {QEMU_CH_IRQ, -1, 0, 30, 0},");
+    assert_null(strstr(t, "builtin"));
     assert_contains(t, "const unsigned qemu_npds = 4;");
     free(t);
     free(sys);
@@ -368,19 +372,6 @@ static void test_layout_pool_full(void **state)
     free(sys);
 }
 
-static void test_timer_pd_must_be_empty(void **state)
-{
-    (void)state;
-    sdf_system_t *sys = parse_ok(HEAD PD("timer", "1", IMG "<irq irq=\"40\" id=\"1\"/>") TAIL);
-    char err[SDF_ERR_MAX] = "";
-    FILE *f = fopen("/dev/null", "w");
-    assert_int_equal(sdf_layout_qemu(sys, err), 0);
-    assert_int_equal(sdf_emit_qemu_tables(sys, "timer", f, err), -1);
-    assert_non_null(strstr(err, "built-in timer PD 'timer' must not"));
-    fclose(f);
-    free(sys);
-}
-
 /* Microkit 2.x's largest channel and irq id (PD_MAX_ID) is 61: accepted; 62 is in bad_cases. */
 static void test_largest_id(void **state)
 {
@@ -410,9 +401,8 @@ int main(void)
             cmocka_unit_test(test_qemu_tables),         cmocka_unit_test(test_objcopy_args),
             cmocka_unit_test(test_unknown_pd_in_emit),  cmocka_unit_test(test_bad_descriptions),
             cmocka_unit_test(test_nested_pd_flattened), cmocka_unit_test(test_layout_refuses_ram_phys_addr),
-            cmocka_unit_test(test_layout_pool_full),    cmocka_unit_test(test_timer_pd_must_be_empty),
+            cmocka_unit_test(test_layout_pool_full),    cmocka_unit_test(test_header_channel_mask),
             cmocka_unit_test(test_largest_id),          cmocka_unit_test(test_names),
-            cmocka_unit_test(test_header_channel_mask),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /*
- * ticker: counts the built-in timer's ticks and passes each one on to ping.
- * The same source builds for Microkit, where "timer" is a real timer PD.
+ * ticker: counts the timer PD's ticks (drivers/timer/arm) and passes each
+ * one on to ping. The same source builds for Microkit.
  */
 #include <sddf/os.h>
 

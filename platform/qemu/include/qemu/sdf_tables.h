@@ -41,7 +41,6 @@ typedef struct {
 typedef struct {
     const char *name;
     unsigned priority;
-    int builtin_timer; /* no code: the runtime's one-second tick source */
     void (*init)(void);
     void (*notified)(unsigned ch);
     const qemu_setvar_t *setvars; /* ends with var == 0 */
