@@ -78,7 +78,8 @@ typedef struct {
     char name[SDF_NAME_MAX];
     char image[SDF_PATH_MAX];
     unsigned priority;
-    int parent; /* -1 for a top-level PD */
+    int parent;        /* -1 for a top-level PD */
+    unsigned child_id; /* a child PD's id in its parent (microkit_pd_restart() and fault()) */
     int line;
     unsigned nmaps, nirqs, nsetvars;
     sdf_map_t maps[SDF_MAX_MAPS];

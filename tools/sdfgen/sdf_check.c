@@ -211,11 +211,27 @@ static int check_names_distinct(const sdf_system_t *sys, char *err)
     return 0;
 }
 
+/* No two children of one parent share an id. */
+static int check_child_id(const sdf_system_t *sys, unsigned p, char *err)
+{
+    const sdf_pd_t *pd = &sys->pds[p];
+    for (unsigned q = 0; pd->parent >= 0 && q < p; q++) {
+        if (sys->pds[q].parent == pd->parent && sys->pds[q].child_id == pd->child_id) {
+            return report(sys, err, pd->line, "children '%s' and '%s' of '%s' have the same id %u", sys->pds[q].name,
+                          pd->name, sys->pds[pd->parent].name, pd->child_id);
+        }
+    }
+    return 0;
+}
+
 static int check_pd(sdf_system_t *sys, unsigned p, char *err)
 {
     sdf_pd_t *pd = &sys->pds[p];
     if (sdf_find_pd(sys, pd->name) != (int)p) {
         return report(sys, err, pd->line, "protection domain '%s' is defined twice", pd->name);
+    }
+    if (check_child_id(sys, p, err) != 0) {
+        return -1;
     }
     for (unsigned i = 0; i < pd->nmaps; i++) {
         if (check_map(sys, pd, i, err) != 0) {

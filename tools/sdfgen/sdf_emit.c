@@ -112,6 +112,18 @@ static void emit_channel_mask(const sdf_system_t *sys, int p, FILE *out)
     fprintf(out, "#define SDF_CHANNEL_MASK 0x%llxull\n", (unsigned long long)mask);
 }
 
+/* SDF_CHILD_<NAME>: the id of each child of PD `p`. */
+static void emit_children(const sdf_system_t *sys, int p, FILE *out)
+{
+    for (unsigned q = 0; q < sys->npds; q++) {
+        if (sys->pds[q].parent == p) {
+            char m[SDF_NAME_MAX];
+            sdf_macro_name(sys->pds[q].name, m);
+            fprintf(out, "#define SDF_CHILD_%s %u\n", m, sys->pds[q].child_id);
+        }
+    }
+}
+
 static void emit_region(const sdf_mr_t *mr, const uint64_t *vaddr, sdf_target_t target, FILE *out)
 {
     char n[SDF_NAME_MAX];
@@ -160,6 +172,7 @@ int sdf_emit_header(const sdf_system_t *sys, const char *pd_name, sdf_target_t t
             pd->priority);
     emit_channels(sys, p, out);
     emit_channel_mask(sys, p, out);
+    emit_children(sys, p, out);
     for (unsigned i = 0; i < pd->nirqs; i++) {
         fprintf(out, "#define SDF_IRQ_%u %u\n", pd->irqs[i].irq, pd->irqs[i].id);
     }

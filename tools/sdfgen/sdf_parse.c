@@ -217,6 +217,27 @@ static void start_mr(parser_t *ps, const XML_Char **attrs)
     ps->sys->nmrs++;
 }
 
+/* A child PD needs its id, as in Microkit; a top-level one must not have one. */
+static bool child_id_attr(parser_t *ps, sdf_pd_t *pd, const char *id)
+{
+    uint64_t v = 0;
+    if (pd->parent < 0) {
+        if (id != NULL) {
+            fail(ps, "<protection_domain>: id is only for a child protection domain ('%s' has no parent)", pd->name);
+        }
+        return id == NULL;
+    }
+    if (id == NULL) {
+        fail(ps, "<protection_domain>: child '%s' has no id", pd->name);
+        return false;
+    }
+    if (!number_attr(ps, "protection_domain", "id", id, SDF_MAX_ID, &v)) {
+        return false;
+    }
+    pd->child_id = (unsigned)v;
+    return true;
+}
+
 static void start_pd(parser_t *ps, const XML_Char **attrs, int parent)
 {
     static const char *const allowed[] = {"name", "priority", "budget", "period", "passive",   "stack_size",
@@ -242,6 +263,9 @@ static void start_pd(parser_t *ps, const XML_Char **attrs, int parent)
         return;
     }
     pd->priority = (unsigned)p;
+    if (!child_id_attr(ps, pd, attr_get(attrs, "id"))) {
+        return;
+    }
     ps->pd_stack[ps->depth] = (int)ps->sys->npds;
     ps->sys->npds++;
 }

@@ -322,6 +322,16 @@ static const bad_case_t bad_cases[] = {
                                                   "<end pd=\"q\" id=\"1\"/></channel>" TAIL,
          "pp='yes'"},
         {HEAD PD("p", "1", IMG "<virtual_machine name=\"vm\"/>") TAIL, "<virtual_machine> is not supported"},
+        {HEAD PD("p", "1", IMG "<protection_domain name=\"c\">" IMG "</protection_domain>") TAIL,
+         "child 'c' has no id"},
+        {HEAD PD("p", "1", IMG "<protection_domain name=\"c\" id=\"62\">" IMG "</protection_domain>") TAIL,
+         "id='62' is not a number in 0..61"},
+        {HEAD PD("p", "1",
+                 IMG "<protection_domain name=\"c\" id=\"3\">" IMG "</protection_domain>"
+                     "<protection_domain name=\"d\" id=\"3\">" IMG "</protection_domain>") TAIL,
+         "children 'c' and 'd' of 'p' have the same id 3"},
+        {HEAD "<protection_domain name=\"p\" id=\"1\">" IMG "</protection_domain>" TAIL,
+         "id is only for a child protection domain"},
 };
 
 static void test_bad_descriptions(void **state)
@@ -348,7 +358,14 @@ static void test_nested_pd_flattened(void **state)
                                              "</protection_domain>") TAIL);
     assert_int_equal(sys->npds, 2);
     assert_int_equal(sys->pds[1].parent, 0);
+    assert_int_equal(sys->pds[1].child_id, 1);
     assert_string_equal(sys->pds[1].name, "child");
+    char out[4096];
+    FILE *f = fmemopen(out, sizeof(out), "w");
+    char err[SDF_ERR_MAX] = "";
+    assert_int_equal(sdf_emit_header(sys, "parent", SDF_TARGET_MICROKIT, f, err), 0);
+    fclose(f);
+    assert_non_null(strstr(out, "#define SDF_CHILD_CHILD 1\n"));
     free(sys);
 }
 
