@@ -134,6 +134,28 @@ static void multi_done(gpu_client_t *c, gpu_client_op_t *op)
     }
 }
 
+/* Draw the same picture again and present it; resource and scanout stay as they are. */
+static void start_redraw(multi_client_t *m)
+{
+    gpu_client_op_init(&m->op, multi_done, m);
+    draw(m);
+    if (!gpu_fb_present(m->client, &m->op, &m->fb, gpu_fb_rect(&m->fb))) {
+        m->failures++;
+        return;
+    }
+    m->busy = true;
+    gpu_client_submit(m->client);
+}
+
+bool multi_client_redraw(multi_client_t *m)
+{
+    if (m->cfg.role == MULTI_ROLE_NO_SCANOUT || !m->live || m->busy) {
+        return false;
+    }
+    start_redraw(m);
+    return m->busy;
+}
+
 void multi_client_display_changed(multi_client_t *m)
 {
     const gpu_display_info_t *info = gpu_client_display(m->client);

@@ -55,5 +55,12 @@ void multi_client_init(multi_client_t *m, gpu_client_t *c, const multi_client_co
 /* The client library reports (new) display info. */
 void multi_client_display_changed(multi_client_t *m);
 
+/*
+ * Draws the picture again into the same framebuffer and presents it (a client
+ * that keeps drawing, examples/restart). False, doing nothing, while nothing
+ * is shown yet or an op is in flight, and for MULTI_ROLE_NO_SCANOUT.
+ */
+bool multi_client_redraw(multi_client_t *m);
+
 /* The pattern multi-b draws: pixel (x, y) as 0xffRRGGBB. */
 uint32_t multi_pattern_pixel(uint32_t x, uint32_t y);

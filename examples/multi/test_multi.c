@@ -140,6 +140,36 @@ static void test_disconnected_scanout_uses_fallback(void **state)
     }
 }
 
+/* A redraw presents the same picture again, restoring pixels scribbled over in the backing. */
+static void test_redraw_presents_again(void **state)
+{
+    (void)state;
+    multi_client_t m;
+    rig_t *r = rig_new(64, 64, 1, 160, 120, 0);
+    multi_client_config_t cfg = {.name = "b", .role = MULTI_ROLE_PATTERN, .fb_offset = 0};
+    multi_client_init(&m, &r->client, &cfg);
+    assert_false(multi_client_redraw(&m)); /* nothing shown yet */
+    r->on_display = on_display;
+    r->on_display_ctx = &m;
+    gpu_client_start(&r->client);
+    rig_pump(r);
+    assert_int_equal(m.draws, 1);
+    memset(r->data, 0x55, 160 * 120 * 4);
+    assert_true(multi_client_redraw(&m));
+    assert_false(multi_client_redraw(&m)); /* the first is in flight */
+    rig_pump(r);
+    assert_int_equal(m.draws, 2);
+    assert_int_equal(m.failures, 0);
+    uint32_t w, h;
+    const uint32_t *fb = fake_server_fb(&r->fs, 0, &w, &h);
+    for (uint32_t y = 0; y < h; y++) {
+        for (uint32_t x = 0; x < w; x++) {
+            assert_int_equal(fb[y * w + x], multi_pattern_pixel(x, y) & 0xffffffu);
+        }
+    }
+    rig_free(r);
+}
+
 static void test_pattern_distinct_from_image(void **state)
 {
     (void)state;
@@ -161,6 +191,7 @@ int main(void)
             cmocka_unit_test(test_no_scanout_client_refused),
             cmocka_unit_test(test_no_scanout_client_notices_wrong_acceptance),
             cmocka_unit_test(test_disconnected_scanout_uses_fallback),
+            cmocka_unit_test(test_redraw_presents_again),
             cmocka_unit_test(test_pattern_distinct_from_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
