@@ -64,5 +64,17 @@ $(eval $(call example_gpu_pds,anim,examples/anim/anim_virt_config.c))
 EX_GPU.anim :=
 EX_PLATFORMS.anim := qemu microkit
 
-EXAMPLES := gpu multi anim
+# restart: steady keeps drawing while crasher faults, is released and restarted by the supervisor
+# (Microkit only: it needs seL4's fault delivery to a parent PD).
+EX_RESTART := examples/restart/restart_client_pd.c examples/multi/multi_client.c $(EX_CLIENT_LIB) $(BUILD)/gen/demo_image.c
+EX_RESTART_FLAGS := -Iexamples/multi $(EX_CLIENT_FLAGS)
+$(eval $(call example_pd,restart,timer,$(TIMER_ARM_SRCS),$(TIMER_ARM_FLAGS)))
+$(eval $(call example_pd,restart,steady,$(EX_RESTART),$(EX_RESTART_FLAGS) -DRESTART_CRASHER=0 -DRESTART_NAME=steady))
+$(eval $(call example_pd,restart,crasher,$(EX_RESTART),$(EX_RESTART_FLAGS) -DRESTART_CRASHER=1 -DRESTART_NAME=crasher))
+$(eval $(call example_pd,restart,supervisor,platform/microkit/supervisor/supervisor.c,-DSUPERVISED=SDF_CHILD_CRASHER))
+$(eval $(call example_gpu_pds,restart,examples/restart/restart_virt_config.c))
+EX_GPU.restart := max_outputs=2
+EX_PLATFORMS.restart := microkit
+
+EXAMPLES := gpu multi anim restart
 endif

@@ -27,10 +27,17 @@
         .resp_capacity = EXAMPLE_QUEUE_CAPACITY, .channel = (CH),                                                      \
     }
 
-/* A client with regions PREFIX_* and data region PREFIX_data, on channel CH, owning NSCANOUTS listed after. */
-#define EXAMPLE_CLIENT(PREFIX, CH, NSCANOUTS, ...)                                                                     \
+/*
+ * A client with regions PREFIX_* and data region PREFIX_data, on channel CH, whose release is asked
+ * for (and answered) on channel RELEASE_CH, owning NSCANOUTS listed after.
+ */
+#define EXAMPLE_RESTARTABLE_CLIENT(PREFIX, CH, RELEASE_CH, NSCANOUTS, ...)                                             \
     {                                                                                                                  \
         .conn = EXAMPLE_CONN(PREFIX, CH), .data_size = SDF_MR_##PREFIX##_DATA_SIZE,                                    \
         .data_io_base = GPU_VIRT_IO_BASE_SETVAR, .max_resources = EXAMPLE_MAX_RESOURCES,                               \
-        .release_channel = GPU_VIRT_NO_CHANNEL, .num_scanouts = (NSCANOUTS), .scanouts = {__VA_ARGS__},                \
+        .release_channel = (RELEASE_CH), .num_scanouts = (NSCANOUTS), .scanouts = {__VA_ARGS__},                       \
     }
+
+/* The same without a release channel: a client that is never restarted. */
+#define EXAMPLE_CLIENT(PREFIX, CH, NSCANOUTS, ...)                                                                     \
+    EXAMPLE_RESTARTABLE_CLIENT(PREFIX, CH, GPU_VIRT_NO_CHANNEL, NSCANOUTS, __VA_ARGS__)

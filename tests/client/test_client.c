@@ -567,7 +567,7 @@ int main(void)
             cmocka_unit_test(test_forged_and_duplicate_responses_dropped),
             cmocka_unit_test(test_response_for_unpublished_request_dropped),
             cmocka_unit_test(test_restart_drops_stale_responses),
-        cmocka_unit_test(test_full_request_queue_waits_for_space),
+            cmocka_unit_test(test_full_request_queue_waits_for_space),
             cmocka_unit_test(test_pending_table_limit),
             cmocka_unit_test(test_ids_unique_over_many_round_trips),
             cmocka_unit_test(test_response_queue_armed_after_drain),

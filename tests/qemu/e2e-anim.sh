@@ -12,9 +12,12 @@
 #
 # The square's size and step (64, 4) are the glue's (examples/anim/anim_pd.c).
 #
-#   QMP=... ANIMCHECK=... tests/qemu/e2e-anim.sh IMAGE.elf WORK_DIR
+#   QMP=... ANIMCHECK=... tests/qemu/e2e-anim.sh IMAGE WORK_DIR
 #
 # Prints TAP; everything stays in WORK_DIR.
+#
+# IMAGE is a qemu-platform *.elf or a Microkit loader *.img: qemu-run.sh boots
+# both, so the same checks run on bare metal and on seL4.
 set -u
 image=$1
 dir=$2
@@ -27,7 +30,7 @@ here=$(dirname "$0")
 fresh_dir
 
 rate='^anim: [0-9]+ frames/s \([0-9]+ frames in all\)$'
-boot_or_stop "the animation runs on QEMU" -t 45 -g '' -f 'qemu\|FATAL|\|ERROR:|present failed' "$image" \
+boot_or_stop "the animation runs on $platform" -t 45 -g '' -f 'qemu\|FATAL|\|ERROR:|present failed' "$image" \
     wait:'^anim: scanout 0 is [0-9]+x[0-9]+$' wait:"$rate" dump:"$dir/frame-1.png" wait:"$rate" \
     dump:"$dir/frame-2.png" wait:"$rate"
 

@@ -3,8 +3,15 @@
 # Shared by the e2e-*.sh checks (sourced, not run): TAP output, booting with
 # one retry for a host that was too slow, exact comparisons.
 #
-# The caller sets: dir (work directory), here (tests/qemu), name (its check
-# name), and in the environment QMP, IMGCMP (and EXPECT / ANIMCHECK where used).
+# The caller sets: image (what to boot), dir (work directory), here
+# (tests/qemu), name (its check name), and in the environment QMP, IMGCMP (and
+# EXPECT / ANIMCHECK where used). The same checks run on both platforms:
+# image is a qemu-platform *.elf or a Microkit loader *.img (qemu-run.sh).
+
+case $image in
+*.img) platform="seL4 Microkit" ;;
+*) platform="bare-metal qemu" ;;
+esac
 
 n=0
 fails=0
@@ -36,7 +43,7 @@ tap_diag() {
 
 tap_end() {
     echo "1..$n"
-    echo "# $name: $n tests, $compared exact pixel comparisons, $fails failed, $skips skipped"
+    echo "# $name on $platform: $n tests, $compared exact pixel comparisons, $fails failed, $skips skipped"
     [ "$fails" -eq 0 ]
 }
 
@@ -113,4 +120,56 @@ compare() {
     tap_diag "$dir/cmp.out"
     echo "#   kept: screendump $3, expected $2, diff $diff_png (if the sizes agreed)"
     return 1
+}
+
+# placeholder_ok BLACK DUMP W H: DUMP of a WxH scanout is QEMU's "display not
+# active" placeholder, which we do not draw ourselves: against the black
+# picture BLACK it differs nowhere, or only inside the central 320x32 box
+# (QEMU's one line of text). imgcmp's output stays in $dir/cmp.out.
+placeholder_ok() {
+    "$IMGCMP" "$1" "$2" >"$dir/cmp.out" 2>&1
+    rc=$?
+    [ "$rc" -eq 0 ] && return 0
+    [ "$rc" -eq 1 ] || return 1
+    box=$(sed -n 's/^imgcmp: [0-9]* of [0-9]* pixels differ, within x \([0-9]*\)\.\.\([0-9]*\) y \([0-9]*\)\.\.\([0-9]*\)$/\1 \2 \3 \4/p' "$dir/cmp.out")
+    [ -n "$box" ] || return 1
+    pw=$3
+    ph=$4
+    # shellcheck disable=SC2086
+    set -- $box
+    [ "$1" -ge $((pw / 2 - 160)) ] && [ "$2" -lt $((pw / 2 + 160)) ] && [ "$3" -ge $((ph / 2 - 16)) ] && [ "$4" -lt $((ph / 2 + 16)) ]
+}
+
+# report_base REGION: the physical address the Microkit tool gave memory
+# region REGION, read from the report beside the loader image, in hex
+# without leading zeros; fails unless its frames are contiguous and in order.
+report_base() {
+    base=""
+    next=""
+    for f in $(sed -n "s/^.*Page(\([0-9]*\) \([KM]\)iB): 'frame_mr_$1_[0-9]*' @ \(0x[0-9a-f]*\)$/\1\2@\3/p" \
+        "$(dirname "$image")/report.txt"); do
+        addr=$((${f#*@}))
+        size=${f%@*}
+        case $size in
+        *K) size=$((${size%K} * 1024)) ;;
+        *M) size=$((${size%M} * 1024 * 1024)) ;;
+        esac
+        [ -z "$next" ] || [ "$addr" -eq "$next" ] || return 1
+        [ -n "$base" ] || base=$addr
+        next=$((addr + size))
+    done
+    [ -n "$base" ] && printf '0x%x\n' "$base"
+}
+
+# check_paddr DESC REGION TEXT: on seL4, the address a PD printed (the 0x...
+# right after the plain text TEXT on the console) is the one the report gives
+# REGION: the tool patched the PD's setvar with the right value.
+check_paddr() {
+    want=$(report_base "$2") || want="(not contiguous in the report)"
+    got=$(console | grep -F -m1 -- "$3" | sed -n "s/^.*$3\(0x[0-9a-f]*\).*$/\1/p")
+    if [ -n "$got" ] && [ "$got" = "$want" ]; then
+        tap_ok "$1: $2 at $got, as the Microkit report places it"
+    else
+        tap_not_ok "$1: $2: console says '${got:-nothing}', the report '$want'"
+    fi
 }

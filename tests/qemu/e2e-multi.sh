@@ -12,10 +12,13 @@
 # - multi-c, which owns no scanout, had its SET_SCANOUT refused with
 #   INVALID_SCANOUT_ID.
 #
-#   QMP=... IMGCMP=... EXPECT=... tests/qemu/e2e-multi.sh IMAGE.elf SOURCE WORK_DIR
+#   QMP=... IMGCMP=... EXPECT=... tests/qemu/e2e-multi.sh IMAGE SOURCE WORK_DIR
 #
 # SOURCE is the image the build embedded, or a file holding its path
 # ($(BUILD)/gen/fb_img.path). Prints TAP; everything stays in WORK_DIR.
+#
+# IMAGE is a qemu-platform *.elf or a Microkit loader *.img: qemu-run.sh boots
+# both, so the same checks run on bare metal and on seL4.
 set -u
 image=$1
 src=$2
@@ -27,7 +30,7 @@ here=$(dirname "$0")
 src=$(source_image "$src")
 fresh_dir
 
-boot_or_stop "three clients on a two-output GPU report their results on QEMU" -t 45 -g max_outputs=2 \
+boot_or_stop "three clients on a two-output GPU report their results on $platform" -t 45 -g max_outputs=2 \
     -f 'qemu\|FATAL|\|ERROR:|NOT refused|draw failed' "$image" \
     seen:'^multi-a: drew the image on its scanout 0 \([0-9]+x[0-9]+\): ok$' \
     seen:'^multi-b: drew the pattern on its scanout 0 \([0-9]+x[0-9]+\): ok$' \
@@ -50,4 +53,12 @@ case $line in
 *"refused as expected: INVALID_SCANOUT_ID") tap_ok "multi_c (no scanout) is refused: '$line'" ;;
 *) tap_not_ok "multi_c (no scanout) is refused: '$line'" ;;
 esac
+# On seL4, the physical addresses the Microkit tool chose reached the PDs through setvars.
+if [ "$platform" = "seL4 Microkit" ]; then
+    check_paddr "the driver's DMA region (setvar gpu_driver_dma_paddr)" driver_dma 'DMA region: IO address '
+    for c in 0 1 2; do
+        r=$(echo a b c | cut -d' ' -f$((c + 1)))_data
+        check_paddr "client $c's data region (setvar gpu_virt_data_paddr$c)" "$r" "client $c: data region at IO address "
+    done
+fi
 tap_end

@@ -61,3 +61,29 @@ e2e:
 # make demo: the GPU demo in a window, or headless with one PNG per state under $(BUILD)/demo/.
 demo: deps $(QEMU_OUT)/gpu.elf $(QEMU_QMP)
 	@QMP=$(QEMU_QMP) platform/qemu/demo.sh $(QEMU_OUT)/gpu.elf $(BUILD)/demo
+
+# The same end-to-end checks on seL4, through the Microkit SDK (platform/microkit/module.mk): every
+# example's loader image booted on QEMU and checked pixel for pixel, plus builds in the other
+# toolchain and in the release config. Without MICROKIT_SDK, check `sel4` says what it skipped and why.
+MK_OTHER_TOOLCHAIN := $(if $(filter clang,$(TOOLCHAIN)),aarch64-linux-gnu,clang)
+SEL4_CHECKS := e2e-sel4-gpu e2e-sel4-multi e2e-sel4-anim e2e-sel4-restart microkit-build-release microkit-build-$(MK_OTHER_TOOLCHAIN)
+ifneq ($(strip $(MICROKIT_SDK)),)
+test: microkit-sdk-check
+$(eval $(call add_check,e2e-sel4-gpu,$(call mk_image,gpu) $(EXAMPLE_EXPECT) tests/qemu/e2e-gpu.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) tests/qemu/e2e-gpu.sh $(call mk_image,gpu) $(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-gpu))
+$(eval $(call add_check,e2e-sel4-multi,$(call mk_image,multi) $(EXAMPLE_EXPECT) tests/qemu/e2e-multi.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) tests/qemu/e2e-multi.sh $(call mk_image,multi) $(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-multi))
+$(eval $(call add_check,e2e-sel4-anim,$(call mk_image,anim) $(QEMU_ANIMCHECK) tests/qemu/e2e-anim.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) tests/qemu/e2e-anim.sh $(call mk_image,anim) $(BUILD)/e2e/sel4-anim))
+$(eval $(call add_check,e2e-sel4-restart,$(call mk_image,restart) $(EXAMPLE_EXPECT) tests/qemu/e2e-restart.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) tests/qemu/e2e-restart.sh $(call mk_image,restart) $(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-restart))
+MK_BUILD_PREREQS := $(SDFGEN) $(BUILD)/gen/demo_image.c platform/microkit/build-all.sh
+$(eval $(call add_check,microkit-build-release,$(MK_BUILD_PREREQS),platform/microkit/build-all.sh $(MAKE) \
+	$(BUILD)/microkit/$(MICROKIT_BOARD)-release-$(TOOLCHAIN) MICROKIT_CONFIG=release MICROKIT_SDK=$(MICROKIT_SDK) \
+	-- $(MK_EXAMPLES)))
+$(eval $(call add_check,microkit-build-$(MK_OTHER_TOOLCHAIN),$(MK_BUILD_PREREQS),platform/microkit/build-all.sh $(MAKE) \
+	$(BUILD)/microkit/$(MICROKIT_BOARD)-$(MICROKIT_CONFIG)-$(MK_OTHER_TOOLCHAIN) TOOLCHAIN=$(MK_OTHER_TOOLCHAIN) \
+	MICROKIT_SDK=$(MICROKIT_SDK) -- $(MK_EXAMPLES)))
+else
+$(eval $(call add_check,sel4,tests/qemu/sel4-skipped.sh,tests/qemu/sel4-skipped.sh $(SEL4_CHECKS)))
+endif

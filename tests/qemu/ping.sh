@@ -1,7 +1,8 @@
 #!/bin/sh
 # qemu-ping: boot the platform's own example (platform/qemu/examples/ping)
 # and check, in console order, Microkit's semantics on the qemu platform:
-# init() by priority, the built-in one-second timer, a notify to a
+# init() by priority, the timer PD (drivers/timer/arm) ticking once a
+# second, a notify to a
 # higher-priority PD running it before sddf_notify() returns, deferred
 # notifications sent once per handler, setvar values from the layout.
 # Prints TAP.

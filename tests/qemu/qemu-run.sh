@@ -1,7 +1,12 @@
 #!/bin/sh
 # Boot a qemu-platform image in qemu-system-aarch64 and follow it.
 #
-#   tests/qemu/qemu-run.sh [options] IMAGE.elf [STEP...]
+#   tests/qemu/qemu-run.sh [options] IMAGE [STEP...]
+#
+# IMAGE is a qemu-platform image (*.elf, loaded with -kernel on virt at EL1)
+# or a Microkit loader image (*.img, from the SDK's microkit tool: virt with
+# virtualization=on, so that seL4 runs at EL2, and the loader placed at
+# 0x70000000 as the SDK's board expects).
 #
 # Headless (the default): QEMU runs in the background with its console in
 # DIR/console.log and QMP on DIR/qmp.sock; the STEPs run in order:
@@ -82,7 +87,13 @@ if [ "$with_gpu" -eq 1 ]; then
 fi
 # -nic none: virt adds a network card by default, whose boot ROM (Debian's
 # ipxe-qemu, only a Recommends of qemu-system-arm) a fresh machine lacks.
-base_args="-machine virt -cpu cortex-a53 -m 2G -smp 1 -nic none -no-reboot -kernel $image"
+case $image in
+*.img)
+    loader="-device loader,file=$image,addr=0x70000000,cpu-num=0"
+    base_args="-machine virt,virtualization=on -cpu cortex-a53 -m 2G -smp 1 -nic none -no-reboot $loader"
+    ;;
+*) base_args="-machine virt -cpu cortex-a53 -m 2G -smp 1 -nic none -no-reboot -kernel $image" ;;
+esac
 
 if [ "$interactive" -eq 1 ]; then
     [ $# -eq 0 ] || usage

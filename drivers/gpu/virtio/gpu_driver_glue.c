@@ -65,6 +65,8 @@ void init(void)
     virtio_mmio_bus_t bus = virtio_mmio_direct_bus((volatile void *)(uintptr_t)c->mmio_vaddr);
     bool probed = virtio_mmio_probe(&mmio, &bus, VIRTIO_ID_GPU);
     gpu_driver_config_t cfg = core_config(c);
+    LOG_INFO("DMA region: IO address 0x%llx, at 0x%lx, %llu bytes\n", (unsigned long long)cfg.dma_io,
+             (unsigned long)c->dma_vaddr, (unsigned long long)cfg.dma_size);
     if (!probed) {
         cfg.transport = NULL; /* no device: the core answers every request with DEVICE_ERROR */
     }

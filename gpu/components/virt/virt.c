@@ -89,6 +89,11 @@ void init(void)
     }
     virt_ready = true;
     LOG_INFO("%u clients\n", virt.num_clients);
+    for (uint32_t i = 0; i < virt.num_clients; i++) {
+        LOG_INFO("client %u: data region at IO address 0x%llx, %llu bytes\n", i,
+                 (unsigned long long)virt_config.clients[i].data_io_base,
+                 (unsigned long long)virt_config.clients[i].data_size);
+    }
     notify_flush(&n);
 }
 
