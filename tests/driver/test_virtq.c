@@ -1,7 +1,8 @@
 /*
  * The split virtqueue on its own, with the test playing the device: index
- * wrap-around at 2^16, chains freed once, every kind of bogus used entry, and
- * chains orphaned by a bogus entry.
+ * wrap-around at 2^16, chains freed once, every kind of bogus used entry,
+ * chains orphaned by a bogus entry, and a used index bounded by the chains
+ * published and not yet returned.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,11 +115,13 @@ static void test_index_wrap(void **state)
     assert_int_equal(virtq_num_free(&q), QSIZE);
 }
 
+/* Each kind of bogus used id is skipped; the four elements are the device's one per chain, so three are orphaned. */
 static void test_bogus_entries(void **state)
 {
     (void)state;
-    assert_true(add_pair(1));
-    assert_true(add_pair(2));
+    for (uint32_t t = 1; t <= 4; t++) {
+        assert_true(add_pair(t));
+    }
     virtq_publish(&q);
     uint16_t a = avail_head(0);
     virtq_completion_t c;
@@ -131,13 +134,97 @@ static void test_bogus_entries(void **state)
     assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
     device_use(a, 24);
     assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_OK);
-    device_use(a, 24); /* the same chain again: not freed twice */
+    assert_int_equal(c.token, 1);
+    assert_int_equal(virtq_in_flight(&q), 3);
+    uint32_t t;
+    uint32_t orphans = 0;
+    while (virtq_take_orphan(&q, &t)) {
+        orphans++;
+    }
+    assert_int_equal(orphans, 3);
+    assert_int_equal(virtq_num_free(&q), QSIZE);
+}
+
+/* The same head twice, in place of another chain's element: not freed twice; the other chain is orphaned. */
+static void test_duplicate_element(void **state)
+{
+    (void)state;
+    assert_true(add_pair(1));
+    assert_true(add_pair(2));
+    virtq_publish(&q);
+    uint16_t a = avail_head(0);
+    virtq_completion_t c;
+    device_use(a, 24);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_OK);
+    device_use(a, 24);
     assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
     assert_int_equal(virtq_num_free(&q), QSIZE - 2);
-    assert_int_equal(virtq_in_flight(&q), 1);
-    /* used->idx more than a ring ahead */
-    q.used_shared->idx = (uint16_t)(q.last_used + QSIZE + 1);
+    uint32_t t;
+    assert_true(virtq_take_orphan(&q, &t));
+    assert_int_equal(t, 2);
+    assert_int_equal(virtq_num_free(&q), QSIZE);
+}
+
+/* Sets used->idx (the device's store) `ahead` elements past the driver's last_used. */
+static void device_set_used_idx(uint16_t ahead)
+{
+    __atomic_store_n(&q.used_shared->idx, (uint16_t)(q.last_used + ahead), __ATOMIC_RELEASE);
+}
+
+/*
+ * used->idx may move by at most the chains published and not yet returned:
+ * exactly that many is fine, one more is a broken ring, whether the device
+ * has returned some already or none, and chains added but not published do
+ * not count. Nothing is taken from a broken ring.
+ */
+static void test_used_idx_bounded_by_published(void **state)
+{
+    (void)state;
+    for (uint32_t t = 1; t <= 3; t++) {
+        assert_true(add_pair(t));
+    }
+    virtq_publish(&q);
+    assert_true(add_pair(4)); /* not published */
+    virtq_completion_t c;
+    device_set_used_idx(4);
     assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_IDX_BROKEN);
+    assert_int_equal(q.last_used, 0);
+    device_set_used_idx(0); /* the device takes it back */
+    device_use(avail_head(0), 24);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_OK);
+    device_set_used_idx(3);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_IDX_BROKEN); /* two owed, three claimed */
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_IDX_BROKEN); /* and again: nothing was taken */
+    assert_int_equal(q.last_used, 1);
+    device_set_used_idx(2);
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID); /* ring slots never written: id 0 is free */
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+    assert_int_equal(q.last_used, q.published);
+    device_set_used_idx(1); /* nothing owed at all */
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_IDX_BROKEN);
+}
+
+/*
+ * The issue 12 sequence: used->idx runs one element ahead of the chains made
+ * available; a later element with a bogus id would then look like the one
+ * element owed for a chain in flight and leave that chain unanswered for
+ * ever. The ring is refused as soon as it runs ahead, across the 16-bit wrap.
+ */
+static void test_used_idx_ahead_then_bogus(void **state)
+{
+    (void)state;
+    q.avail_idx = q.published = q.last_used = 65535;
+    q.avail_shared->idx = 65535;
+    q.used_shared->idx = 65535;
+    assert_true(add_pair(1));
+    assert_true(add_pair(2));
+    virtq_publish(&q);
+    device_use(avail_head(65535), 24);
+    device_use(avail_head(0), 24);
+    device_use(5000, 24); /* a third element for two chains */
+    virtq_completion_t c;
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_IDX_BROKEN);
+    assert_int_equal(q.last_used, 65535);
 }
 
 /* Drains virtq_take_orphan(), storing the tokens. Returns how many chains it reclaimed. */
@@ -155,7 +242,7 @@ static uint32_t take_orphans(uint32_t *tokens, uint32_t max)
 /*
  * Chains whose used element was spent on a bogus id are reclaimed only once
  * the device has returned one element per published chain; a late element
- * naming a reclaimed head is then bogus and frees nothing.
+ * naming a reclaimed head is then one element too many: a broken ring.
  */
 static void test_orphans(void **state)
 {
@@ -180,8 +267,8 @@ static void test_orphans(void **state)
     assert_int_equal(tokens[0] + tokens[1], 1 + 3);
     assert_int_equal(virtq_num_free(&q), QSIZE);
     assert_int_equal(virtq_in_flight(&q), 0);
-    device_use(a, 24); /* a late element for a reclaimed head */
-    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_BOGUS_ID);
+    device_use(a, 24); /* a late fourth element for three chains: a broken ring, nothing freed */
+    assert_int_equal(virtq_get_used(&q, &c), VIRTQ_USED_IDX_BROKEN);
     assert_int_equal(virtq_num_free(&q), QSIZE);
     assert_int_equal(take_orphans(tokens, QSIZE), 0);
 }
@@ -247,6 +334,9 @@ int main(void)
             cmocka_unit_test_setup(test_exhaustion_and_reuse, setup),
             cmocka_unit_test_setup(test_index_wrap, setup),
             cmocka_unit_test_setup(test_bogus_entries, setup),
+            cmocka_unit_test_setup(test_duplicate_element, setup),
+            cmocka_unit_test_setup(test_used_idx_bounded_by_published, setup),
+            cmocka_unit_test_setup(test_used_idx_ahead_then_bogus, setup),
             cmocka_unit_test_setup(test_orphans, setup),
             cmocka_unit_test_setup(test_orphans_wrap, setup),
             cmocka_unit_test_setup(test_table_scribble, setup),

@@ -180,7 +180,7 @@ static uint32_t harvest(gpu_driver_t *drv)
             drv->stats.bogus_used++;
             LOG_ERR("used entry names descriptor %u, which heads no command in flight; skipped\n", (unsigned)c.bad_id);
         } else {
-            fail_device(drv, "used index ran more than a ring ahead");
+            fail_device(drv, "used index ran past the chains made available");
         }
     }
     return seen + answer_orphans(drv);

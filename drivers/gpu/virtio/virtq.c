@@ -114,7 +114,9 @@ virtq_used_result_t virtq_get_used(virtq_t *q, virtq_completion_t *out)
     if (fresh == 0) {
         return VIRTQ_USED_NONE;
     }
-    if (fresh > q->size) {
+    /* One element per chain made available (virtio 1.2 section 2.7.8): never more than are still owed. */
+    uint16_t owed = (uint16_t)(q->published - q->last_used);
+    if (fresh > owed) {
         return VIRTQ_USED_IDX_BROKEN;
     }
     virtq_used_elem_t elem = q->used_shared->ring[q->last_used & (q->size - 1)]; /* read once */

@@ -86,7 +86,7 @@ typedef enum virtq_used_result {
     VIRTQ_USED_NONE,      /* nothing new */
     VIRTQ_USED_OK,        /* *token and *len describe a completed chain, now freed */
     VIRTQ_USED_BOGUS_ID,  /* an entry named no chain in flight; skipped (*bad_id says which) */
-    VIRTQ_USED_IDX_BROKEN /* used->idx claims more entries than the ring holds */
+    VIRTQ_USED_IDX_BROKEN /* used->idx ran past the chains published and not yet returned (nothing taken) */
 } virtq_used_result_t;
 
 typedef struct virtq_completion {
@@ -96,7 +96,15 @@ typedef struct virtq_completion {
     uint32_t bad_id;       /* for VIRTQ_USED_BOGUS_ID */
 } virtq_completion_t;
 
-/* Takes the next used entry (V3), validating its id against the chains in flight. */
+/*
+ * Takes the next used entry (V3), validating its id against the chains in
+ * flight. used->idx may run ahead of the driver's last_used by at most the
+ * number of chains published and not yet returned (published - last_used):
+ * the device returns exactly one element per chain made available, so any
+ * more is a device fault (VIRTQ_USED_IDX_BROKEN, returned again on every
+ * call until the queue is set up afresh). This keeps last_used <= published,
+ * which the orphan rule below relies on.
+ */
 virtq_used_result_t virtq_get_used(virtq_t *q, virtq_completion_t *out);
 
 /* Number of chains in flight. */
