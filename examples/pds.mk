@@ -11,6 +11,8 @@
 #   EX_GPU.EX                         options of the virtio-gpu-device the example expects
 #                                     (QEMU `-device virtio-gpu-device,OPTS`), may be empty
 #   EX_PLATFORMS.EX                   the platforms it builds for (qemu, microkit)
+#   EX_SYSTEM.EX                      its system description, if not examples/EX/EX.system;
+#                                     $(call ex_system,EX) gives the one to use
 #
 # A platform builds, for each example it supports, exactly the PDs of
 # EX_PDS.EX and checks that they are the description's PDs.
@@ -76,5 +78,17 @@ $(eval $(call example_gpu_pds,restart,examples/restart/restart_virt_config.c))
 EX_GPU.restart := max_outputs=2
 EX_PLATFORMS.restart := microkit
 
-EXAMPLES := gpu multi anim restart
+# conform: not an example but a test system, built like one: every row of the protocol's tables on a
+# real device (tests/conformance).
+$(eval $(call example_pd,conform,conform,tests/conformance/conform_pd.c tests/conformance/conform.c \
+	tests/conformance/conform_rows.c $(EX_CLIENT_LIB),-Itests/conformance $(EX_CLIENT_FLAGS)))
+$(eval $(call example_pd,conform,gpu_virt,$(EX_VIRT),$(EX_VIRT_FLAGS) -Itests/conformance,.gpu_virt_config,\
+	tests/conformance/conform_virt_config.c))
+$(eval $(call example_pd,conform,gpu_driver,$(EX_DRV),$(EX_DRV_FLAGS),.gpu_driver_config,examples/common/gpu_driver_config.c))
+EX_GPU.conform :=
+EX_PLATFORMS.conform := qemu microkit
+EX_SYSTEM.conform := tests/conformance/conform.system
+
+EXAMPLES := gpu multi anim restart conform
+ex_system = $(or $(EX_SYSTEM.$(1)),examples/$(1)/$(1).system)
 endif

@@ -17,4 +17,4 @@ $(if $(EX_SECTION.$(1).$(2)),$(call qemu_pd_config,$(1),$(2),$(EX_SECTION.$(1).$
 endef
 
 $(foreach ex,$(EXQ_EXAMPLES),$(foreach pd,$(EX_PDS.$(ex)),$(eval $(call exq_pd,$(ex),$(pd)))))
-$(foreach ex,$(EXQ_EXAMPLES),$(eval $(call qemu_image,$(ex),examples/$(ex)/$(ex).system,-g '$(EX_GPU.$(ex))')))
+$(foreach ex,$(EXQ_EXAMPLES),$(eval $(call qemu_image,$(ex),$(call ex_system,$(ex)),-g '$(EX_GPU.$(ex))')))

@@ -96,6 +96,7 @@ static void setup(void)
     cfg.magic = GPU_VIRT_CONFIG_MAGIC;
     cfg.version = GPU_VIRT_CONFIG_VERSION;
     cfg.num_clients = NC;
+    cfg.device_memory = (64ull << 20) * NC;
     conn(&cfg.driver, drv_req_region, drv_resp_region, &drv_info, 4 * CAP);
     gpu_queue_init(&drv_req, drv_req_region, 4 * CAP, false);
     gpu_queue_init(&drv_resp, drv_resp_region, 4 * CAP, true);
@@ -106,6 +107,7 @@ static void setup(void)
         k->data_size = 1u << 24;
         k->data_io_base = (uint64_t)(c + 1) << 32;
         k->max_resources = 256;
+        k->max_memory = 64ull << 20;
         k->num_scanouts = 1;
         k->scanouts[0] = (uint8_t)c;
         gpu_queue_init(&b->req, b->req_region, CAP, true);

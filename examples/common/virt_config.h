@@ -18,6 +18,14 @@
 
 #define EXAMPLE_QUEUE_CAPACITY 64u
 #define EXAMPLE_MAX_RESOURCES  16u
+/*
+ * Device memory for 2D resources: QEMU's virtio-gpu has max_hostmem = 256 MiB
+ * by default (our device model too), and each client may take 64 MiB of it,
+ * so up to four clients can never make each other's creates fail. A
+ * 1920x1080 framebuffer takes 7.9 MiB, 1280x800 3.9 MiB.
+ */
+#define EXAMPLE_DEVICE_MEMORY (256ull << 20)
+#define EXAMPLE_MAX_MEMORY    (64ull << 20)
 
 /* The connection whose regions are PREFIX_req, PREFIX_resp, PREFIX_info, peer channel CH. */
 #define EXAMPLE_CONN(PREFIX, CH)                                                                                       \
@@ -35,7 +43,8 @@
     {                                                                                                                  \
         .conn = EXAMPLE_CONN(PREFIX, CH), .data_size = SDF_MR_##PREFIX##_DATA_SIZE,                                    \
         .data_io_base = GPU_VIRT_IO_BASE_SETVAR, .max_resources = EXAMPLE_MAX_RESOURCES,                               \
-        .release_channel = (RELEASE_CH), .num_scanouts = (NSCANOUTS), .scanouts = {__VA_ARGS__},                       \
+        .max_memory = EXAMPLE_MAX_MEMORY, .release_channel = (RELEASE_CH), .num_scanouts = (NSCANOUTS),                \
+        .scanouts = {__VA_ARGS__},                                                                                     \
     }
 
 /* The same without a release channel: a client that is never restarted. */

@@ -11,6 +11,7 @@
 gpu_virt_config_t gpu_virt_config __attribute__((section(".gpu_virt_config"))) = {
         .magic = GPU_VIRT_CONFIG_MAGIC,
         .version = GPU_VIRT_CONFIG_VERSION,
+        .device_memory = EXAMPLE_DEVICE_MEMORY,
         .num_clients = 3,
         .driver = EXAMPLE_CONN(DRIVER, SDF_CH_GPU_DRIVER),
         .clients =

@@ -34,11 +34,12 @@
 #define SDDF_LOG_COMPONENT "FUZZ_VIRT"
 #include <sddf/log.h>
 
-#define NC        4u
-#define MAX_REQS  8192u
-#define CAP       16u
-#define DATA_SIZE 0x10000u
-#define MAX_PEND  64u
+#define NC              4u
+#define MAX_REQS        8192u
+#define CAP             16u
+#define DATA_SIZE       0x10000u
+#define FUZZ_MAX_MEMORY (1u << 20) /* each client's device-memory budget: a few large resources exhaust it */
+#define MAX_PEND        64u
 
 #define CHECK(cond, ...)                                                                                               \
     do {                                                                                                               \
@@ -501,14 +502,24 @@ static void check_device_ids(void)
         const gpu_virt_client_t *cl = &F.virt.clients[c];
         CHECK(cl->devids <= cl->cfg->max_resources, "client %u charged %u device ids", c, cl->devids);
         charged += cl->devids;
+        uint64_t live_memory = 0;
         for (uint32_t i = 0; i < cl->cfg->max_resources; i++) {
             uint32_t dev = cl->res[i].device_id;
+            if (cl->res[i].state == GPU_VIRT_RES_LIVE && cl->res[i].kind == GPU_VIRT_KIND_2D) {
+                live_memory += (uint64_t)cl->res[i].width * cl->res[i].height * 4u;
+            }
             if (cl->res[i].state == GPU_VIRT_RES_LIVE) {
                 CHECK(dev >= 1 && dev <= GPU_VIRT_MAX_DEVICE_RESOURCES && !seen[dev], "client %u id %u: device id %u",
                       c, i + 1, dev);
                 seen[dev] = 1;
             }
         }
+        /* Memory is charged like ids: every live 2D resource, plus what retired ids may still hold. */
+        CHECK(live_memory <= cl->memory && cl->memory <= cl->cfg->max_memory, "client %u memory %llu, live %llu", c,
+              (unsigned long long)cl->memory, (unsigned long long)live_memory);
+        CHECK(F.virt.devid_orphans != 0 || cl->memory == live_memory,
+              "client %u: %llu bytes charged, %llu live, no id retired", c, (unsigned long long)cl->memory,
+              (unsigned long long)live_memory);
     }
     CHECK(free_ids + charged == GPU_VIRT_MAX_DEVICE_RESOURCES, "%u free + %u charged device ids", free_ids, charged);
 }
@@ -576,6 +587,7 @@ static bool setup(reader_t *r)
     F.cfg.magic = GPU_VIRT_CONFIG_MAGIC;
     F.cfg.version = GPU_VIRT_CONFIG_VERSION;
     F.cfg.num_clients = F.nc;
+    F.cfg.device_memory = FUZZ_MAX_MEMORY * NC;
     uint8_t caps = rd8(r);
     conn(&F.cfg.driver, F.drv_req_region, F.drv_resp_region, &F.drv_info, 1u << (caps % 5), 1u << (caps / 5 % 5));
     for (uint32_t c = 0; c < F.nc; c++) {
@@ -586,6 +598,7 @@ static bool setup(reader_t *r)
         k->data_size = DATA_SIZE;
         k->data_io_base = (uint64_t)(c + 1) << 32;
         k->max_resources = GPU_VIRT_MAX_RESOURCES_PER_CLIENT;
+        k->max_memory = FUZZ_MAX_MEMORY;
         k->num_scanouts = 2;
         k->scanouts[0] = (uint8_t)c;       /* exists when the device has >= c + 1 scanouts */
         k->scanouts[1] = (uint8_t)(c + 4); /* never exists on this device model */

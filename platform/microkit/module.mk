@@ -59,9 +59,9 @@ mk_image = $(MK_OUT)/$(1)/loader.img
 # $(call mk_pd,EX,PD): the PD's objects compiled against its microkit sdf_config.h and the SDK's headers,
 # linked with libmicrokit into EX/PD.elf, its config section (if any) filled from its config source.
 define mk_pd
-$(MK_OUT)/$(1)/$(2)/sdf_config.h: examples/$(1)/$(1).system $(SDFGEN)
+$(MK_OUT)/$(1)/$(2)/sdf_config.h: $(call ex_system,$(1)) $(SDFGEN)
 	@mkdir -p $$(@D)
-	$(SDFGEN) -o $$@ examples/$(1)/$(1).system header $(2) microkit
+	$(SDFGEN) -o $$@ $(call ex_system,$(1)) header $(2) microkit
 $(MK_OUT)/$(1)/$(2)/obj/%.o: %.c $(MK_OUT)/$(1)/$(2)/sdf_config.h $(ALL_HEADERS)
 	@mkdir -p $$(@D)
 	$(MK_CC) $$(MK_STD) $$(MK_CFLAGS) $$(if $$(filter %/libc.c,$$<),$(MK_LIBC_FLAGS)) -I$(MK_BOARD_DIR)/include \
@@ -84,11 +84,11 @@ endef
 # loader.img. First checks that the PDs with sources are exactly the description's PDs.
 define mk_example
 $(foreach pd,$(EX_PDS.$(1)),$(eval $(call mk_pd,$(1),$(pd))))
-$(MK_OUT)/$(1)/loader.img: $(EX_PDS.$(1):%=$(MK_OUT)/$(1)/%.elf) examples/$(1)/$(1).system $(SDFGEN)
-	@want=$$$$($(SDFGEN) examples/$(1)/$(1).system pds | sort | tr '\n' ' '); \
+$(MK_OUT)/$(1)/loader.img: $(EX_PDS.$(1):%=$(MK_OUT)/$(1)/%.elf) $(call ex_system,$(1)) $(SDFGEN)
+	@want=$$$$($(SDFGEN) $(call ex_system,$(1)) pds | sort | tr '\n' ' '); \
 	  have=$$$$(echo $(EX_PDS.$(1)) | tr ' ' '\n' | sort | tr '\n' ' '); \
 	  if [ "$$$$want" != "$$$$have" ]; then echo "microkit $(1): the description has PDs [$$$$want], sources given for [$$$$have]"; exit 1; fi
-	$(MK_TOOL) examples/$(1)/$(1).system --search-path $(MK_OUT)/$(1) --board $(MICROKIT_BOARD) \
+	$(MK_TOOL) $(call ex_system,$(1)) --search-path $(MK_OUT)/$(1) --board $(MICROKIT_BOARD) \
 		--config $(MICROKIT_CONFIG) -o $$@ -r $(MK_OUT)/$(1)/report.txt
 endef
 

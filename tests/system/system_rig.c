@@ -47,7 +47,7 @@ static void setup_client(sys_rig_t *r, uint32_t i, const sys_client_spec_t *spec
             .resp_capacity = SYS_QUEUE_CAP,
             .info = sc->info,
             .data = sc->data,
-            .data_size = SYS_CLIENT_DATA,
+            .data_size = spec->data_size != 0 ? spec->data_size : SYS_CLIENT_DATA,
             .notify = client_notify,
             .display_changed = client_display,
             .ctx = sc,
@@ -64,9 +64,10 @@ static void setup_client(sys_rig_t *r, uint32_t i, const sys_client_spec_t *spec
             .resp_capacity = SYS_QUEUE_CAP,
             .channel = i + 1,
     };
-    vc->data_size = SYS_CLIENT_DATA;
+    vc->data_size = sc->cfg.data_size;
     vc->data_io_base = VH_DATA_IO + (uint64_t)i * SYS_CLIENT_DATA;
-    vc->max_resources = SYS_MAX_RES;
+    vc->max_resources = spec->max_resources != 0 ? spec->max_resources : SYS_MAX_RES;
+    vc->max_memory = SYS_MAX_MEMORY;
     vc->release_channel = GPU_VIRT_NO_CHANNEL;
     vc->num_scanouts = spec->num_scanouts;
     memcpy(vc->scanouts, spec->scanouts, sizeof(vc->scanouts));
@@ -102,6 +103,7 @@ sys_rig_t *sys_rig_new(const vh_options_t *opt, uint32_t n, const sys_client_spe
     r->vcfg.magic = GPU_VIRT_CONFIG_MAGIC;
     r->vcfg.version = GPU_VIRT_CONFIG_VERSION;
     r->vcfg.num_clients = n;
+    r->vcfg.device_memory = SYS_MAX_MEMORY * n;
     r->vcfg.driver = (gpu_virt_conn_config_t){
             .req_queue = (uint64_t)(uintptr_t)r->h->req_region,
             .resp_queue = (uint64_t)(uintptr_t)r->h->resp_region,

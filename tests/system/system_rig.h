@@ -27,10 +27,13 @@
 #define SYS_CLIENT_DATA (8u << 20)
 #define SYS_QUEUE_CAP   64u
 #define SYS_MAX_RES     16u
+#define SYS_MAX_MEMORY  (64ull << 20) /* each client's device-memory budget; four fit the model's 256 MiB */
 
 typedef struct sys_client_spec {
     uint32_t num_scanouts;
     uint8_t scanouts[GPU_MAX_SCANOUTS]; /* its scanout i -> device scanout */
+    uint64_t data_size;                 /* bytes of its data region, at most SYS_CLIENT_DATA; 0: SYS_CLIENT_DATA */
+    uint32_t max_resources;             /* 0: SYS_MAX_RES */
 } sys_client_spec_t;
 
 typedef struct sys_client {

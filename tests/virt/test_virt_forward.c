@@ -113,6 +113,8 @@ static void test_translation(void **state)
     assert_int_equal(d.set_scanout_blob.format, FMT);
     answer_and_receive(0, &d, GPU_STATUS_OK);
 
+    d = send_expect_forward(0, req_set_scanout_blob(0, 0, 0, 0, 0, 0)); /* a shown blob keeps its memory */
+    answer_and_receive(0, &d, GPU_STATUS_OK);
     d = send_expect_forward(0, req_detach(8));
     assert_int_equal(d.detach_backing.resource_id, blob);
     answer_and_receive(0, &d, GPU_STATUS_OK);
@@ -285,12 +287,13 @@ static void test_scanout_order(void **state)
 {
     (void)state;
     setup3();
-    gpu_req_t c1 = req_create_2d(1, FMT, 8, 8);
-    gpu_req_t c2 = req_create_2d(2, FMT, 8, 8);
-    assert_int_equal(env_call(0, &c1), GPU_STATUS_OK);
-    assert_int_equal(env_call(0, &c2), GPU_STATUS_OK);
-    gpu_req_t seq[] = {req_set_scanout(0, 1, 0, 0, 8, 8), req_set_scanout(1, 2, 0, 0, 8, 8),
-                       req_set_scanout(0, 2, 0, 0, 8, 8), req_unref(1), req_flush(2, 0, 0, 8, 8)};
+    gpu_req_t setup[] = {req_create_2d(1, FMT, 16, 16), req_create_2d(2, FMT, 16, 16), req_attach(1, 0, 1024),
+                         req_attach(2, 4096, 1024)};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(env_call(0, &setup[i]), GPU_STATUS_OK);
+    }
+    gpu_req_t seq[] = {req_set_scanout(0, 1, 0, 0, 16, 16), req_set_scanout(1, 2, 0, 0, 16, 16),
+                       req_set_scanout(0, 2, 0, 0, 16, 16), req_unref(1), req_flush(2, 0, 0, 16, 16)};
     for (int i = 0; i < 5; i++) {
         env_client_push(0, &seq[i]);
     }

@@ -127,10 +127,11 @@ static void test_glue_end_to_end(void **state)
 
     assert_int_equal(client_call(1, CH_CLIENT1, req_display_info(), NULL), GPU_STATUS_OK);
     gpu_req_t d;
-    assert_int_equal(client_call(1, CH_CLIENT1, req_create_2d(1, GPU_FORMAT_B8G8R8X8_UNORM, 8, 8), &d), GPU_STATUS_OK);
-    assert_int_equal(client_call(1, CH_CLIENT1, req_attach(1, 0x2000, 256), &d), GPU_STATUS_OK);
+    assert_int_equal(client_call(1, CH_CLIENT1, req_create_2d(1, GPU_FORMAT_B8G8R8X8_UNORM, 16, 16), &d),
+                     GPU_STATUS_OK);
+    assert_int_equal(client_call(1, CH_CLIENT1, req_attach(1, 0x2000, 1024), &d), GPU_STATUS_OK);
     assert_int_equal(d.attach_backing.mem_addr, IO_SETVAR + 0x2000); /* IO base from the setvar symbol */
-    assert_int_equal(client_call(1, CH_CLIENT1, req_set_scanout(0, 1, 0, 0, 8, 8), &d), GPU_STATUS_OK);
+    assert_int_equal(client_call(1, CH_CLIENT1, req_set_scanout(0, 1, 0, 0, 16, 16), &d), GPU_STATUS_OK);
     assert_int_equal(d.set_scanout.scanout_id, 1);
 
     /* Client 0 keeps its configured IO base. */

@@ -127,6 +127,34 @@ static void setup_three(void)
     }
 }
 
+/*
+ * Device memory: each client spends only its own budget. Client 0 takes all
+ * of its 64 MiB and is refused more (OUT_OF_MEMORY, never forwarded);
+ * client 1's create still reaches the device; an unref gives the memory back.
+ */
+static void test_memory_budget_is_per_client(void **state)
+{
+    (void)state;
+    env_opts_t o;
+    env_default_opts(&o, 2);
+    env_setup_ready(&o);
+    owners_reset();
+    for (uint32_t id = 1; id <= 4; id++) { /* 4 x 16 MiB */
+        assert_int_equal(call_checked(0, req_create_2d(id, FMT, 4096, 1024)), GPU_STATUS_OK);
+    }
+    assert_int_equal(E->virt.clients[0].memory, ENV_MAX_MEMORY);
+    gpu_req_t more = req_create_2d(5, FMT, 16, 16);
+    env_client_send(0, &more);
+    assert_int_equal(env_driver_pending(), 0);
+    gpu_resp_t r;
+    assert_true(env_client_recv(0, &r));
+    assert_int_equal(r.status, GPU_STATUS_OUT_OF_MEMORY);
+    assert_int_equal(call_checked(1, req_create_2d(1, FMT, 4096, 1024)), GPU_STATUS_OK);
+    assert_int_equal(call_checked(0, req_unref(2)), GPU_STATUS_OK);
+    assert_int_equal(E->virt.clients[0].memory, ENV_MAX_MEMORY - (16ull << 20));
+    assert_int_equal(call_checked(0, req_create_2d(5, FMT, 16, 16)), GPU_STATUS_OK);
+}
+
 static void test_namespaces_are_separate(void **state)
 {
     (void)state;
@@ -265,7 +293,8 @@ static void test_release(void **state)
     /* The others kept everything. */
     for (uint32_t c = 0; c < 2; c++) {
         assert_int_equal(call_checked(c, req_flush(1, 0, 0, 32, 32)), GPU_STATUS_OK);
-        assert_int_equal(call_checked(c, req_flush(2, 0, 0, 32, 32)), GPU_STATUS_OK);
+        /* blob 2 still exists: no scanout shows it, so flushing it is refused, not its id */
+        assert_int_equal(call_checked(c, req_flush(2, 0, 0, 32, 32)), GPU_STATUS_INVALID_PARAMETER);
         assert_int_equal(E->virt.scanouts[c].resource_id, 1);
     }
 }
@@ -366,6 +395,7 @@ int main(void)
             cmocka_unit_test(test_cannot_reach_others),
             cmocka_unit_test(test_unref_is_local),
             cmocka_unit_test(test_quota_is_per_client),
+            cmocka_unit_test(test_memory_budget_is_per_client),
             cmocka_unit_test(test_release),
             cmocka_unit_test(test_release_under_pressure),
             cmocka_unit_test(test_retired_ids_charge_their_client),

@@ -42,9 +42,11 @@ void env_default_opts(env_opts_t *o, uint32_t num_clients)
         o->data_size[i] = ENV_DATA_SIZE;
         o->io_base[i] = 0x10000000ull * (i + 1);
         o->max_resources[i] = 32;
+        o->max_memory[i] = ENV_MAX_MEMORY;
         o->num_scanouts[i] = 1;
         o->scanouts[i][0] = (uint8_t)i;
     }
+    o->device_memory = ENV_MAX_MEMORY * ENV_MAX_CLIENTS;
     o->device.num_scanouts = ENV_MAX_CLIENTS;
     o->device.features = GPU_FEATURE_BLOB | GPU_FEATURE_EDID;
     for (uint32_t s = 0; s < ENV_MAX_CLIENTS; s++) {
@@ -70,6 +72,7 @@ static void env_build_config(const env_opts_t *o)
     cfg->magic = GPU_VIRT_CONFIG_MAGIC;
     cfg->version = GPU_VIRT_CONFIG_VERSION;
     cfg->num_clients = o->num_clients;
+    cfg->device_memory = o->device_memory;
     conn_config(&cfg->driver, E->drv_req_region, E->drv_resp_region, &E->drv_info, o->drv_req_cap, o->drv_resp_cap);
     for (uint32_t i = 0; i < ENV_MAX_CLIENTS; i++) {
         env_client_t *ec = &E->clients[i];
@@ -78,6 +81,7 @@ static void env_build_config(const env_opts_t *o)
         c->data_size = o->data_size[i];
         c->data_io_base = o->io_base[i];
         c->max_resources = o->max_resources[i];
+        c->max_memory = o->max_memory[i];
         c->release_channel = GPU_VIRT_NO_CHANNEL;
         c->num_scanouts = o->num_scanouts[i];
         memcpy(c->scanouts, o->scanouts[i], sizeof(c->scanouts));

@@ -19,6 +19,9 @@
 #define ENV_DATA_SIZE   (1u << 20)
 
 /* What a test can change before env_setup(). */
+/* Each client's default device-memory budget: 64 MiB. */
+#define ENV_MAX_MEMORY (64ull << 20)
+
 typedef struct env_opts {
     uint32_t num_clients;
     uint32_t req_cap[ENV_MAX_CLIENTS];
@@ -28,6 +31,8 @@ typedef struct env_opts {
     uint64_t data_size[ENV_MAX_CLIENTS];
     uint64_t io_base[ENV_MAX_CLIENTS];
     uint32_t max_resources[ENV_MAX_CLIENTS];
+    uint64_t max_memory[ENV_MAX_CLIENTS]; /* default ENV_MAX_MEMORY */
+    uint64_t device_memory;               /* default: the budgets together */
     uint32_t num_scanouts[ENV_MAX_CLIENTS];
     uint8_t scanouts[ENV_MAX_CLIENTS][GPU_MAX_SCANOUTS];
     gpu_display_info_t device; /* what the fake driver reports */

@@ -23,8 +23,9 @@
 
 #include "gpu_virt.h"
 
-#define GPU_VIRT_MAX_DIMENSION 16384u
-#define GPU_VIRT_BLOB_ALIGN    4096u
+#define GPU_VIRT_MAX_DIMENSION    16384u
+#define GPU_VIRT_MIN_SCANOUT_SIDE 16u /* as virtio-gpu devices: QEMU refuses a smaller scanout rectangle */
+#define GPU_VIRT_BLOB_ALIGN       4096u
 
 /* Outcomes of a request check besides a GPU_STATUS_* answer. */
 #define VERDICT_FORWARD 0x100u /* valid: send it to the driver */
@@ -44,6 +45,12 @@ static bool range_inside(uint64_t off, uint64_t len, uint64_t size)
 static bool rect_empty(const gpu_rect_t *r)
 {
     return r->width == 0 || r->height == 0;
+}
+
+/* virtio-gpu devices (QEMU) refuse to show a rectangle with a side under GPU_VIRT_MIN_SCANOUT_SIDE. */
+static bool rect_too_small(const gpu_rect_t *r)
+{
+    return r->width < GPU_VIRT_MIN_SCANOUT_SIDE || r->height < GPU_VIRT_MIN_SCANOUT_SIDE;
 }
 
 static bool rect_inside(const gpu_rect_t *r, uint32_t width, uint32_t height)
@@ -174,6 +181,20 @@ static uint32_t devid_check(const gpu_virt_t *virt, const gpu_virt_client_t *cl)
         return GPU_STATUS_OUT_OF_MEMORY;
     }
     return VERDICT_FORWARD;
+}
+
+/* Device memory a 2D resource takes: width * height * 4 <= 2^30 (both sides <= 16384). */
+static uint64_t res_memory(const gpu_virt_resource_t *r)
+{
+    return r->kind == GPU_VIRT_KIND_2D ? (uint64_t)r->width * r->height * GPU_BYTES_PER_PIXEL : 0;
+}
+
+/* A resource's device memory comes back to its client (it left the device, or never got there). */
+static void memory_refund(gpu_virt_client_t *cl, const gpu_virt_resource_t *r)
+{
+    uint64_t m = res_memory(r);
+    assert(m <= cl->memory && "memory_refund: charged at forward");
+    cl->memory -= m;
 }
 
 /* Device scanout `ds` (owned by `cl`) now shows client resource `id` (0: nothing). */
@@ -337,6 +358,10 @@ static uint32_t check_create_2d(gpu_virt_t *virt, gpu_virt_client_t *cl, const g
         c->height > GPU_VIRT_MAX_DIMENSION) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
+    uint64_t need = (uint64_t)c->width * c->height * GPU_BYTES_PER_PIXEL; /* <= 2^30 */
+    if (need > cl->cfg->max_memory - cl->memory) {                        /* memory <= max_memory always */
+        return GPU_STATUS_OUT_OF_MEMORY;
+    }
     return devid_check(virt, cl);
 }
 
@@ -358,6 +383,7 @@ static void forward_create_2d(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_
     gpu_virt_resource_t *r = res_create(virt, cl, c->resource_id, GPU_VIRT_KIND_2D);
     r->width = c->width;
     r->height = c->height;
+    cl->memory += res_memory(r);
     drv->create_2d = *c;
     drv->create_2d.resource_id = r->device_id;
 }
@@ -404,9 +430,10 @@ static void complete_create(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_in
         return;
     }
     if (status == GPU_STATUS_DEVICE_ERROR) {
-        devid_retire(virt, r->device_id, "create", status);
+        devid_retire(virt, r->device_id, "create", status); /* and its memory stays charged, like the id */
     } else {
         devid_release(virt, cl, r->device_id);
+        memory_refund(cl, r);
     }
     res_forget(virt, r);
 }
@@ -437,9 +464,9 @@ static void complete_unref(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_inf
 {
     gpu_virt_resource_t *r = res_checked(cl, e->req.unref.resource_id);
     r->busy = 0;
-    cl->released_resources++;
     if (status == GPU_STATUS_OK) {
         devid_release(virt, cl, r->device_id);
+        memory_refund(cl, r);
         res_forget(virt, r);
     }
 }
@@ -495,7 +522,13 @@ static uint32_t check_detach(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_
     if (status != GPU_STATUS_OK) {
         return status;
     }
-    return r->has_backing ? VERDICT_FORWARD : GPU_STATUS_INVALID_PARAMETER;
+    if (!r->has_backing) {
+        return GPU_STATUS_INVALID_PARAMETER;
+    }
+    if (r->kind == GPU_VIRT_KIND_BLOB && (r->scanout_refs != 0 || r->scanout_mask != 0)) {
+        return r->scanout_refs != 0 ? VERDICT_WAIT : GPU_STATUS_INVALID_PARAMETER; /* shown: its memory is live */
+    }
+    return VERDICT_FORWARD;
 }
 
 static void forward_detach(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_inflight_t *e, gpu_req_t *drv)
@@ -549,7 +582,7 @@ static uint32_t check_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const
     if (status != GPU_STATUS_OK) {
         return status;
     }
-    if (r->kind != GPU_VIRT_KIND_2D || rect_empty(&s->rect)) {
+    if (r->kind != GPU_VIRT_KIND_2D || !r->has_backing || rect_too_small(&s->rect)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
     return rect_inside(&s->rect, r->width, r->height) ? VERDICT_FORWARD : GPU_STATUS_OUT_OF_BOUNDS;
@@ -590,6 +623,8 @@ static void complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_vi
     }
     if (status == GPU_STATUS_OK) {
         scanout_show(virt, cl, e->scanout, id);
+        virt->scanouts[e->scanout].rect =
+                e->req.code == GPU_REQ_SET_SCANOUT ? e->req.set_scanout.rect : e->req.set_scanout_blob.rect;
     }
 }
 
@@ -618,7 +653,7 @@ static uint32_t check_blob_layout(const gpu_req_set_scanout_blob_t *s, const gpu
     if (!format_valid(s->format) || s->width == 0 || s->height == 0 || s->stride < row_bytes) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
-    if (rect_empty(&s->rect)) {
+    if (rect_too_small(&s->rect)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
     if (!rect_inside(&s->rect, s->width, s->height) || !scanout_fits(s, r->blob_size)) {
@@ -688,9 +723,36 @@ static void forward_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_i
     drv->transfer_to_2d._pad = 0;
 }
 
+/* Do rectangles a and b touch, edges included, as QEMU measures a blob flush against a scanout? */
+static bool rect_touches(const gpu_rect_t *a, const gpu_rect_t *b)
+{
+    return a->x < (uint64_t)b->x + b->width && (uint64_t)a->x + a->width >= b->x && a->y < (uint64_t)b->y + b->height &&
+           (uint64_t)a->y + a->height >= b->y;
+}
+
+/*
+ * A blob flush updates the scanouts that show the blob, and virtio-gpu
+ * devices (QEMU) refuse one that touches none of them. Settled state only:
+ * wait while a set-scanout of this blob or of a scanout showing it is out.
+ */
+static uint32_t check_blob_flush(const gpu_virt_t *virt, const gpu_virt_resource_t *r, const gpu_rect_t *rect)
+{
+    if (r->scanout_refs != 0) {
+        return VERDICT_WAIT;
+    }
+    bool touches = false;
+    for (uint32_t m = r->scanout_mask; m != 0; m &= m - 1) {
+        const gpu_virt_scanout_t *sc = &virt->scanouts[__builtin_ctz(m)];
+        if (sc->busy) {
+            return VERDICT_WAIT;
+        }
+        touches = touches || rect_touches(rect, &sc->rect);
+    }
+    return touches ? VERDICT_FORWARD : GPU_STATUS_INVALID_PARAMETER;
+}
+
 static uint32_t check_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req)
 {
-    (void)virt;
     const gpu_req_flush_t *f = &req->flush;
     gpu_virt_resource_t *r = NULL;
     uint32_t status = res_lookup(cl, f->resource_id, &r);
@@ -703,7 +765,10 @@ static uint32_t check_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_r
     if (r->kind == GPU_VIRT_KIND_2D) {
         return rect_inside(&f->rect, r->width, r->height) ? VERDICT_FORWARD : GPU_STATUS_OUT_OF_BOUNDS;
     }
-    return rect_inside(&f->rect, UINT32_MAX, UINT32_MAX) ? VERDICT_FORWARD : GPU_STATUS_OUT_OF_BOUNDS;
+    if (!rect_inside(&f->rect, UINT32_MAX, UINT32_MAX)) {
+        return GPU_STATUS_OUT_OF_BOUNDS;
+    }
+    return check_blob_flush(virt, r, &f->rect);
 }
 
 static void forward_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_inflight_t *e, gpu_req_t *drv)
@@ -938,6 +1003,7 @@ static void release_done(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint32_t stat
     cl->released_resources++;
     if (status == GPU_STATUS_OK) {
         devid_release(virt, cl, r->device_id);
+        memory_refund(cl, r);
     } else {
         devid_retire(virt, r->device_id, "release: unref", status);
     }
@@ -1191,6 +1257,19 @@ static bool config_windows_disjoint(const gpu_virt_config_t *cfg)
     return true;
 }
 
+/* The memory budgets together fit the device's memory, so no client's use can make another's create fail. */
+static bool config_budgets_fit(const gpu_virt_config_t *cfg)
+{
+    uint64_t left = cfg->device_memory;
+    for (uint32_t i = 0; i < cfg->num_clients; i++) {
+        if (cfg->clients[i].max_memory > left) {
+            return false;
+        }
+        left -= cfg->clients[i].max_memory;
+    }
+    return true;
+}
+
 static int config_check(const gpu_virt_config_t *cfg)
 {
     if (cfg->magic != GPU_VIRT_CONFIG_MAGIC) {
@@ -1217,6 +1296,9 @@ static int config_check(const gpu_virt_config_t *cfg)
     }
     if (!config_windows_disjoint(cfg)) {
         return GPU_VIRT_ERR_DATA;
+    }
+    if (!config_budgets_fit(cfg)) {
+        return GPU_VIRT_ERR_MEMORY;
     }
     /* Quotas must fit the device-id space, so no client can starve another of ids. */
     return quota <= GPU_VIRT_MAX_DEVICE_RESOURCES ? GPU_VIRT_OK : GPU_VIRT_ERR_RESOURCES;

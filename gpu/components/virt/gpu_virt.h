@@ -20,7 +20,7 @@
 #include <sddf/gpu/queue.h>
 
 #define GPU_VIRT_CONFIG_MAGIC       0x56555047u /* "GPUV" in memory order */
-#define GPU_VIRT_CONFIG_VERSION     1u
+#define GPU_VIRT_CONFIG_VERSION     2u
 #define GPU_VIRT_CONFIG_MAX_CLIENTS 16u         /* client slots in the configuration ABI */
 #define GPU_VIRT_NO_CHANNEL         0xffffffffu /* a channel field that is not connected */
 /* data_io_base value meaning "the glue takes it from setvar symbol gpu_virt_data_paddr<i>" */
@@ -73,6 +73,7 @@ typedef struct gpu_virt_client_config {
     uint32_t release_channel; /* glue only: notified here to release the client, GPU_VIRT_NO_CHANNEL if none */
     uint32_t num_scanouts;    /* entries of scanouts[] in use */
     uint32_t _pad;
+    uint64_t max_memory;                /* bytes of device memory its 2D resources may take (width * height * 4 each) */
     uint8_t scanouts[GPU_MAX_SCANOUTS]; /* virtual scanout i -> device scanout */
 } gpu_virt_client_config_t;
 
@@ -81,13 +82,15 @@ typedef struct gpu_virt_config {
     uint32_t version; /* GPU_VIRT_CONFIG_VERSION */
     uint32_t num_clients;
     uint32_t _pad;
+    uint64_t device_memory;        /* bytes of memory the device has for 2D resources; the budgets must fit in it */
     gpu_virt_conn_config_t driver; /* mem_addr on this connection is an IO address */
     gpu_virt_client_config_t clients[GPU_VIRT_CONFIG_MAX_CLIENTS];
 } gpu_virt_config_t;
 
 _Static_assert(sizeof(gpu_virt_conn_config_t) == 40, "conn config size");
-_Static_assert(sizeof(gpu_virt_client_config_t) == 88, "client config size");
-_Static_assert(offsetof(gpu_virt_config_t, clients) == 56, "config clients offset");
+_Static_assert(sizeof(gpu_virt_client_config_t) == 96, "client config size");
+_Static_assert(offsetof(gpu_virt_config_t, driver) == 24, "config driver offset");
+_Static_assert(offsetof(gpu_virt_config_t, clients) == 64, "config clients offset");
 
 /* Whom the caller must signal after an entry point returns. */
 typedef struct gpu_virt_notify {
@@ -105,6 +108,7 @@ typedef struct gpu_virt_notify {
 #define GPU_VIRT_ERR_RESOURCES (-5)
 #define GPU_VIRT_ERR_SCANOUTS  (-6)
 #define GPU_VIRT_ERR_DATA      (-7)
+#define GPU_VIRT_ERR_MEMORY    (-8) /* the clients' memory budgets do not fit the device's memory */
 
 /* Values of the state fields below. */
 #define GPU_VIRT_RES_FREE       0u
@@ -160,6 +164,7 @@ typedef struct gpu_virt_scanout {
     uint8_t busy;  /* a set-scanout of it is at the driver */
     uint16_t _pad;
     uint32_t resource_id; /* owner's resource id it shows, 0 if disabled */
+    gpu_rect_t rect;      /* the rectangle of the resource it shows (blob flushes must touch it) */
 } gpu_virt_scanout_t;
 
 typedef struct gpu_virt_client {
@@ -171,6 +176,7 @@ typedef struct gpu_virt_client {
     uint32_t inflight;           /* of those, at the driver */
     uint32_t epoch;              /* bumped by a release: older answers are dropped */
     uint32_t devids;             /* device ids charged to it: live, being created, or retired on its behalf */
+    uint64_t memory;             /* device memory (bytes) its 2D resources are charged, counted like devids */
     uint8_t initialised;         /* a GET_DISPLAY_INFO succeeded since start or release */
     uint8_t has_held;            /* `held` was taken and waits for something */
     uint8_t req_armed;           /* asked for a signal on its next request; cleared when it notifies */

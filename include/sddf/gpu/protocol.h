@@ -84,6 +84,8 @@ typedef struct gpu_scanout_info {
 typedef struct gpu_display_info {
     uint32_t num_scanouts; /* entries of scanouts[] that are valid, <= GPU_MAX_SCANOUTS */
     uint32_t features;     /* GPU_FEATURE_* */
+    uint32_t device_epoch; /* +1 each time the device was reset and every resource on it lost (docs/protocol.md) */
+    uint32_t _pad;
     gpu_scanout_info_t scanouts[GPU_MAX_SCANOUTS];
 } gpu_display_info_t;
 
@@ -216,8 +218,9 @@ typedef struct gpu_resp {
 
 _Static_assert(sizeof(gpu_rect_t) == 16, "gpu_rect_t is 16 bytes");
 _Static_assert(sizeof(gpu_scanout_info_t) == 24, "gpu_scanout_info_t is 24 bytes");
-_Static_assert(sizeof(gpu_display_info_t) == 8 + 24 * GPU_MAX_SCANOUTS, "gpu_display_info_t size");
-_Static_assert(offsetof(gpu_display_info_t, scanouts) == 8, "display info scanouts offset");
+_Static_assert(sizeof(gpu_display_info_t) == 16 + 24 * GPU_MAX_SCANOUTS, "gpu_display_info_t size");
+_Static_assert(offsetof(gpu_display_info_t, device_epoch) == 8, "display info device_epoch offset");
+_Static_assert(offsetof(gpu_display_info_t, scanouts) == 16, "display info scanouts offset");
 _Static_assert(sizeof(gpu_event_t) == 64, "gpu_event_t fills one cache line");
 _Static_assert(offsetof(gpu_event_t, generation) == 4, "event generation offset");
 _Static_assert(sizeof(gpu_info_region_t) == 64 + sizeof(gpu_display_info_t), "gpu_info_region_t size");
