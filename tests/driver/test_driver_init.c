@@ -206,17 +206,97 @@ static void test_init_failures(void **state)
     }
 }
 
-/* A device whose status never reads back 0 after reset: init fails without hanging. */
+static uint32_t stuck_reads; /* Status reads that stuck_status_counted turned from 0 into ACKNOWLEDGE */
+
+static uint32_t stuck_status_counted(void *ctx, uint32_t offset, uint32_t value)
+{
+    uint32_t v = stuck_status(ctx, offset, value);
+    stuck_reads += v != value;
+    return v;
+}
+
+/*
+ * A device whose status never reads back 0 after reset: init fails without
+ * hanging, and the wait is bounded by time, not by a number of reads: with
+ * the fake clock advancing 1 ms or 25 ms per reading, each of the two resets
+ * (at the start, and after FAILED) waits 50 ms, i.e. 50 or 2 status reads.
+ */
 static void test_reset_never_completes(void **state)
 {
     (void)state;
-    vh_log_reset();
-    vgpu_harness_t *h = make_filtered(stuck_status);
-    assert_int_equal(h->init_result, GPU_DRIVER_INIT_DEVICE_FAILED);
-    assert_int_equal(vh_log_count("did not return to 0"), 1);
-    gpu_req_t r = vh_req_display_info(1);
-    assert_int_equal(vh_call(h, &r), GPU_STATUS_DEVICE_ERROR);
-    vh_destroy(h);
+    const uint64_t steps[] = {1000000u, 25000000u};
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        vh_log_reset();
+        vh_options_t opt;
+        vh_options_default(&opt);
+        opt.read_filter = stuck_status_counted;
+        opt.clock_step_ns = steps[i];
+        stuck_reads = 0;
+        vgpu_harness_t *h = vh_create(&opt);
+        assert_non_null(h);
+        assert_int_equal(h->init_result, GPU_DRIVER_INIT_DEVICE_FAILED);
+        assert_int_equal(vh_log_count("did not return to 0 within 50 ms"), 1);
+        assert_int_equal(vh_log_count("may still write to the DMA region"), 1);
+        uint32_t per_reset = (uint32_t)(GPU_DRIVER_RESET_TIMEOUT_NS / steps[i]);
+        assert_int_equal(stuck_reads, 2 * per_reset + 1); /* + the read before FAILED */
+        assert_true(h->clock_ns >= 2 * (uint64_t)GPU_DRIVER_RESET_TIMEOUT_NS);
+        gpu_req_t r = vh_req_display_info(1);
+        assert_int_equal(vh_call(h, &r), GPU_STATUS_DEVICE_ERROR);
+        vh_destroy(h);
+    }
+}
+
+static uint32_t status_writes[32];
+static uint32_t n_status_writes;
+
+static void record_status(void *ctx, uint32_t offset, uint32_t value)
+{
+    (void)ctx;
+    if (offset == VIRTIO_MMIO_STATUS && n_status_writes < 32) {
+        status_writes[n_status_writes++] = value;
+    }
+}
+
+static uint32_t refuse_driver_ok(void *ctx, uint32_t offset, uint32_t value)
+{
+    (void)ctx;
+    return offset == VIRTIO_MMIO_STATUS && (value & VIRTIO_STATUS_DRIVER_OK) ? value | VIRTIO_STATUS_FAILED : value;
+}
+
+/*
+ * On an initialisation failure FAILED is added to the status bits the device
+ * shows, never written alone (virtio 1.2 section 2.1.2: the driver must not
+ * clear a bit), and the device is then reset.
+ */
+static void test_failed_keeps_status_bits(void **state)
+{
+    (void)state;
+    struct {
+        uint32_t (*filter)(void *, uint32_t, uint32_t);
+        uint32_t kept; /* the bits the FAILED write must carry */
+    } cases[] = {
+            {refuse_features_ok, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER},
+            {no_queues, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK},
+            {refuse_driver_ok, ALL_STATUS},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        vh_options_t opt;
+        vh_options_default(&opt);
+        opt.read_filter = cases[i].filter;
+        opt.write_watch = record_status;
+        n_status_writes = 0;
+        vgpu_harness_t *h = vh_create(&opt);
+        assert_non_null(h);
+        assert_int_equal(h->init_result, GPU_DRIVER_INIT_DEVICE_FAILED);
+        assert_true(n_status_writes >= 2);
+        uint32_t failed = status_writes[n_status_writes - 2];
+        if (failed != (cases[i].kept | VIRTIO_STATUS_FAILED)) {
+            fail_msg("case %zu: FAILED written as 0x%x, want 0x%x", i, (unsigned)failed,
+                     (unsigned)(cases[i].kept | VIRTIO_STATUS_FAILED));
+        }
+        assert_int_equal(status_writes[n_status_writes - 1], 0); /* then reset */
+        vh_destroy(h);
+    }
 }
 
 static void test_bad_configs(void **state)
@@ -344,6 +424,14 @@ static void test_direct_bus(void **state)
     regs[VIRTIO_MMIO_INTERRUPT_STATUS / 4] = VIRTIO_MMIO_INT_CONFIG;
     assert_int_equal(ops->interrupt_take(m.transport.ctx), VIRTIO_MMIO_INT_CONFIG);
     assert_int_equal(regs[VIRTIO_MMIO_INTERRUPT_ACK / 4], VIRTIO_MMIO_INT_CONFIG);
+    /* Only the defined bits that were read are acknowledged (and reported). */
+    regs[VIRTIO_MMIO_INTERRUPT_STATUS / 4] = VIRTIO_MMIO_INT_VRING | 0xfffffff0u;
+    assert_int_equal(ops->interrupt_take(m.transport.ctx), VIRTIO_MMIO_INT_VRING);
+    assert_int_equal(regs[VIRTIO_MMIO_INTERRUPT_ACK / 4], VIRTIO_MMIO_INT_VRING);
+    regs[VIRTIO_MMIO_INTERRUPT_ACK / 4] = 0xdead;
+    regs[VIRTIO_MMIO_INTERRUPT_STATUS / 4] = 0x4u;
+    assert_int_equal(ops->interrupt_take(m.transport.ctx), 0);
+    assert_int_equal(regs[VIRTIO_MMIO_INTERRUPT_ACK / 4], 0xdead); /* nothing defined to acknowledge: no write */
     regs[VIRTIO_MMIO_CONFIG / 4 + 2] = 3;
     assert_int_equal(ops->config_read32(m.transport.ctx, 8), 3);
     regs[VIRTIO_MMIO_VERSION / 4] = 1; /* legacy */
@@ -366,6 +454,7 @@ int main(void)
             cmocka_unit_test(test_queue_clamped_to_max),
             cmocka_unit_test(test_init_failures),
             cmocka_unit_test(test_reset_never_completes),
+            cmocka_unit_test(test_failed_keeps_status_bits),
             cmocka_unit_test(test_bad_configs),
             cmocka_unit_test(test_small_dma_region),
             cmocka_unit_test(test_huge_queue_num_max),

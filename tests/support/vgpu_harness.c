@@ -45,9 +45,20 @@ static uint32_t bus_read32(void *ctx, uint32_t offset)
 static void bus_write32(void *ctx, uint32_t offset, uint32_t value)
 {
     vgpu_harness_t *h = ctx;
+    if (h->opt.write_watch != NULL) {
+        h->opt.write_watch(h->opt.filter_ctx, offset, value);
+    }
     h->mmio_writes++;
     h->queue_notifies += offset == VIRTIO_MMIO_QUEUE_NOTIFY;
     vgpu_model_mmio_write(h->model, offset, value);
+}
+
+/* The driver's fake clock: time passes only when the driver looks at it. */
+static uint64_t fake_clock_ns(void *ctx)
+{
+    vgpu_harness_t *h = ctx;
+    h->clock_ns += h->opt.clock_step_ns != 0 ? h->opt.clock_step_ns : 1000000u;
+    return h->clock_ns;
 }
 
 /* --- life cycle --- */
@@ -60,6 +71,7 @@ void vh_options_default(vh_options_t *opt)
     opt->resp_capacity = 1024;
     opt->dma_size = 1u << 20;
     opt->data_size = 16u << 20;
+    opt->clock_step_ns = 1000000u;
 }
 
 static void *zalloc(size_t size)
@@ -97,6 +109,7 @@ static void start_driver(vgpu_harness_t *h)
             .dma_io = VH_DMA_IO,
             .dma_size = h->opt.dma_size,
             .queue_size = h->opt.queue_size,
+            .clock = {.now_ns = fake_clock_ns, .ctx = h},
     };
     h->init_result = gpu_driver_init(h->drv, &cfg);
 }

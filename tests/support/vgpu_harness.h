@@ -43,6 +43,10 @@ typedef struct vh_options {
     /* If set, every register value read passes through it (to fake device behaviour the model lacks). */
     uint32_t (*read_filter)(void *ctx, uint32_t offset, uint32_t value);
     void *filter_ctx;
+    /* If set, sees every register write before the model does (filter_ctx as context). */
+    void (*write_watch)(void *ctx, uint32_t offset, uint32_t value);
+    /* The driver's clock is fake: each reading advances it by this much. Default (and 0) 1 ms. */
+    uint64_t clock_step_ns;
     /* If set, called whenever the driver notifies its virtualiser (after vh_kick() or an interrupt). */
     void (*on_signal)(void *ctx);
     void *signal_ctx;
@@ -65,6 +69,7 @@ typedef struct vgpu_harness {
     uint32_t auto_irq;       /* 1 (default): vh_run() delivers interrupts to the driver */
     uint32_t mmio_writes;    /* register writes seen on the bus */
     uint32_t queue_notifies; /* QueueNotify writes */
+    uint64_t clock_ns;       /* the driver's fake clock (see clock_step_ns) */
 } vgpu_harness_t;
 
 /* Defaults: the model's defaults plus the sizes above. */

@@ -31,7 +31,14 @@
 #define GPU_DRIVER_MAX_MEM_ENTRIES    16u         /* per ATTACH_BACKING / CREATE_BLOB */
 #define GPU_DRIVER_MEM_ENTRY_MAX      0xfffff000u /* largest page multiple a mem entry's 32-bit length holds */
 #define GPU_DRIVER_BLOB_ALIGN         4096u       /* blob mem_addr and size must be multiples of this */
-#define GPU_DRIVER_RESET_POLLS        1000u       /* status reads waiting for a reset to finish */
+#define GPU_DRIVER_RESET_TIMEOUT_NS   50000000u   /* how long a reset may take (50 ms by the config's clock) */
+#define GPU_DRIVER_RESET_POLLS        1000u       /* status reads waiting for a reset when there is no clock */
+
+/* A monotonic clock in nanoseconds (any origin). The glue reads the Arm generic counter; tests use a fake. */
+typedef struct gpu_driver_clock {
+    uint64_t (*now_ns)(void *ctx); /* NULL: no clock; a reset is then waited for GPU_DRIVER_RESET_POLLS reads */
+    void *ctx;
+} gpu_driver_clock_t;
 
 typedef struct gpu_driver_config {
     const virtio_transport_t *transport; /* NULL: no device (probe failed), answer DEVICE_ERROR */
@@ -44,6 +51,7 @@ typedef struct gpu_driver_config {
     uint64_t dma_io; /* its IO address, 16-byte aligned */
     uint64_t dma_size;
     uint32_t queue_size; /* control queue entries wanted: power of two, 2..256; 0 = default */
+    gpu_driver_clock_t clock; /* bounds the wait for a reset */
 } gpu_driver_config_t;
 
 typedef enum gpu_driver_init_result {

@@ -25,6 +25,36 @@ static gpu_driver_t driver;
 static virtio_mmio_t mmio;
 static bool usable;
 
+#if defined(__aarch64__)
+static uint64_t counter_hz; /* CNTFRQ_EL0, read once at init() */
+
+/* The Arm generic counter (readable at EL0 on seL4: CONFIG_EXPORT_PCNT_USER) in nanoseconds. */
+static uint64_t counter_ns(void *ctx)
+{
+    (void)ctx;
+    uint64_t count;
+    __asm__ volatile("isb; mrs %0, cntpct_el0" : "=r"(count)::"memory");
+    return (count / counter_hz) * 1000000000u + (count % counter_hz) * 1000000000u / counter_hz;
+}
+
+static gpu_driver_clock_t glue_clock(void)
+{
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(counter_hz));
+    if (counter_hz == 0 || counter_hz > 10000000000u) { /* 0: not programmed; above 10 GHz: the sum could overflow */
+        LOG_WARN("counter frequency %llu Hz unusable: reset waits are bounded by reads, not time\n",
+                 (unsigned long long)counter_hz);
+        return (gpu_driver_clock_t){0};
+    }
+    return (gpu_driver_clock_t){.now_ns = counter_ns};
+}
+#else
+/* Host builds of the glue (compile and seam tests) have no counter: the core bounds reset waits by reads. */
+static gpu_driver_clock_t glue_clock(void)
+{
+    return (gpu_driver_clock_t){0};
+}
+#endif
+
 uint64_t gpu_driver_glue_dma_io(const gpu_driver_glue_config_t *c)
 {
     return c->dma_io == GPU_DRIVER_GLUE_IO_SETVAR ? (uint64_t)gpu_driver_dma_paddr : c->dma_io;
@@ -43,6 +73,7 @@ static gpu_driver_config_t core_config(const gpu_driver_glue_config_t *c)
             .dma_io = gpu_driver_glue_dma_io(c),
             .dma_size = c->dma_size,
             .queue_size = c->queue_size,
+            .clock = glue_clock(),
     };
     return cfg;
 }

@@ -88,15 +88,46 @@ static uint32_t slots_that_fit(const gpu_driver_config_t *cfg, uint32_t queue_si
     return n;
 }
 
+static bool reset_done(gpu_driver_t *drv)
+{
+    return ops(drv)->get_status(tctx(drv)) == 0;
+}
+
+/* The wait is bounded by time (GPU_DRIVER_RESET_TIMEOUT_NS), or by a number of reads when there is no clock. */
 const char *gpu_driver_device_reset(gpu_driver_t *drv)
 {
+    const gpu_driver_clock_t *clock = &drv->cfg.clock;
     ops(drv)->set_status(tctx(drv), 0);
-    for (uint32_t i = 0; i < GPU_DRIVER_RESET_POLLS; i++) {
-        if (ops(drv)->get_status(tctx(drv)) == 0) {
+    if (clock->now_ns == NULL) {
+        for (uint32_t i = 0; i < GPU_DRIVER_RESET_POLLS; i++) {
+            if (reset_done(drv)) {
+                return NULL;
+            }
+        }
+        return "device status did not return to 0 after reset (1000 reads; no clock)";
+    }
+    uint64_t start = clock->now_ns(clock->ctx);
+    do {
+        if (reset_done(drv)) {
             return NULL;
         }
+    } while (clock->now_ns(clock->ctx) - start < GPU_DRIVER_RESET_TIMEOUT_NS);
+    return "device status did not return to 0 within 50 ms of reset";
+}
+
+/*
+ * Initialisation went wrong: set FAILED without clearing any status bit the
+ * device shows (virtio 1.2 section 2.1.2 forbids clearing bits; as Linux's
+ * virtio_add_status), then reset the device so that it stops using our DMA
+ * region.
+ */
+void gpu_driver_give_up(gpu_driver_t *drv)
+{
+    uint32_t status = ops(drv)->get_status(tctx(drv));
+    ops(drv)->set_status(tctx(drv), status | VIRTIO_STATUS_FAILED);
+    if (gpu_driver_device_reset(drv) != NULL) {
+        LOG_ERR("device did not reset after FAILED either; it may still write to the DMA region\n");
     }
-    return "device status did not return to 0 after reset";
 }
 
 static const char *negotiate_features(gpu_driver_t *drv)
@@ -217,8 +248,7 @@ gpu_driver_init_result_t gpu_driver_init(gpu_driver_t *drv, const gpu_driver_con
     why = device_start(drv, queue_size);
     if (why != NULL) {
         LOG_ERR("device initialisation failed: %s; device left reset, requests get DEVICE_ERROR\n", why);
-        ops(drv)->set_status(tctx(drv), VIRTIO_STATUS_FAILED);
-        gpu_driver_device_reset(drv);
+        gpu_driver_give_up(drv);
         drv->features = 0;
         return GPU_DRIVER_INIT_DEVICE_FAILED;
     }

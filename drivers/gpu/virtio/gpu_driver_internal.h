@@ -22,5 +22,8 @@ uint32_t gpu_driver_map_device_error(uint32_t resp_type);
 /* Writes 0 to the status register and waits for it to read back 0. NULL on success, else the reason. */
 const char *gpu_driver_device_reset(gpu_driver_t *drv);
 
+/* Sets FAILED (keeping the status bits already set), then resets the device. */
+void gpu_driver_give_up(gpu_driver_t *drv);
+
 /* num_scanouts from configuration space, clamped to GPU_MAX_SCANOUTS (logged). */
 uint32_t gpu_driver_read_num_scanouts(gpu_driver_t *drv);

@@ -72,9 +72,10 @@ static void mmio_queue_notify(void *ctx, uint32_t queue)
     wr(ctx, VIRTIO_MMIO_QUEUE_NOTIFY, queue);
 }
 
+/* Acknowledges only the defined InterruptStatus bits that were read (virtio 1.2 section 4.2.2). */
 static uint32_t mmio_interrupt_take(void *ctx)
 {
-    uint32_t cause = rd(ctx, VIRTIO_MMIO_INTERRUPT_STATUS);
+    uint32_t cause = rd(ctx, VIRTIO_MMIO_INTERRUPT_STATUS) & (VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG);
     if (cause != 0) {
         wr(ctx, VIRTIO_MMIO_INTERRUPT_ACK, cause);
     }

@@ -25,7 +25,8 @@ typedef struct virtio_transport_ops {
     void (*queue_enable)(void *ctx, uint32_t queue, uint32_t size, uint64_t desc, uint64_t avail, uint64_t used);
     /* Tell the device that queue `queue` has new available buffers. */
     void (*queue_notify)(void *ctx, uint32_t queue);
-    /* Read and acknowledge the interrupt cause (VIRTIO_MMIO_INT_* bits on every transport). */
+    /* Read the interrupt cause and acknowledge exactly the defined bits that were set; returns those bits
+     * (VIRTIO_MMIO_INT_* on every transport). */
     uint32_t (*interrupt_take)(void *ctx);
     /* 32-bit access to device configuration space at byte `offset`. */
     uint32_t (*config_read32)(void *ctx, uint32_t offset);
