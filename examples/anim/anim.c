@@ -164,6 +164,16 @@ void anim_display_changed(anim_t *a)
     }
 }
 
+void anim_device_reset(anim_t *a)
+{
+    a->live = false;
+    a->resize = true; /* the framebuffer is made afresh */
+    sddf_log("anim: the device was reset; making the framebuffer again\n");
+    if (!a->busy && a->width != 0) {
+        next(a);
+    }
+}
+
 void anim_run_frames(anim_t *a, uint32_t n)
 {
     a->cfg.max_frames += n;

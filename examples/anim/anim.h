@@ -53,6 +53,9 @@ void anim_run_frames(anim_t *a, uint32_t n);
 /* One second passed: print and restart the frame count. */
 void anim_tick(anim_t *a);
 
+/* The device was reset (gpu_client_config_t.device_reset): the framebuffer is gone; make it again. */
+void anim_device_reset(anim_t *a);
+
 /* The background at pixel (x, y), 0xffRRGGBB. */
 uint32_t anim_background(uint32_t x, uint32_t y);
 

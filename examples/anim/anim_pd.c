@@ -25,9 +25,15 @@ static void display_changed(gpu_client_t *c, void *ctx)
     anim_display_changed(ctx);
 }
 
+static void device_reset(gpu_client_t *c, void *ctx)
+{
+    (void)c;
+    anim_device_reset(ctx);
+}
+
 void init(void)
 {
-    if (!example_client_setup(&client, SDF_CH_GPU_VIRT, display_changed, &anim)) {
+    if (!example_client_setup(&client, SDF_CH_GPU_VIRT, display_changed, device_reset, &anim)) {
         return;
     }
     anim_config_t cfg = {.scanout_id = 0, .fb_offset = 0, .box = 64, .step = 4, .max_frames = 0, .use_blob = true};

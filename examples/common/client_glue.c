@@ -37,7 +37,8 @@ static bool regions_fit(void)
 }
 
 bool example_client_setup(gpu_client_t *c, sddf_channel_t virt_channel,
-                          void (*display_changed)(gpu_client_t *c, void *ctx), void *ctx)
+                          void (*display_changed)(gpu_client_t *c, void *ctx),
+                          void (*device_reset)(gpu_client_t *c, void *ctx), void *ctx)
 {
     if (!regions_fit()) {
         LOG_ERR("a queue or info region is too small for %u entries\n", EXAMPLE_QUEUE_CAPACITY);
@@ -56,6 +57,7 @@ bool example_client_setup(gpu_client_t *c, sddf_channel_t virt_channel,
             .data_size = gpu_data_size,
             .notify = notify_virt,
             .display_changed = display_changed,
+            .device_reset = device_reset,
             .cache_clean = cache_clean,
             .ctx = ctx,
     };

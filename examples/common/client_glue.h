@@ -28,9 +28,11 @@ extern uintptr_t gpu_data_size;
 
 /*
  * Checks the regions and initialises `c` so that it notifies the virtualiser
- * on `virt_channel` (deferred) and cleans the data region's cache before the
+ * on `virt_channel` (deferred), reports display info and device resets (may
+ * be NULL) through the callbacks, and cleans the data region's cache before the
  * device reads it. False, after a log line, if a region is too small or the
  * library refuses the configuration.
  */
 bool example_client_setup(gpu_client_t *c, sddf_channel_t virt_channel,
-                          void (*display_changed)(gpu_client_t *c, void *ctx), void *ctx);
+                          void (*display_changed)(gpu_client_t *c, void *ctx),
+                          void (*device_reset)(gpu_client_t *c, void *ctx), void *ctx);

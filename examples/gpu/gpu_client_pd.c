@@ -28,9 +28,15 @@ static void display_changed(gpu_client_t *c, void *ctx)
     gpu_demo_display_changed(ctx);
 }
 
+static void device_reset(gpu_client_t *c, void *ctx)
+{
+    (void)c;
+    gpu_demo_device_reset(ctx);
+}
+
 void init(void)
 {
-    if (!example_client_setup(&client, SDF_CH_GPU_VIRT, display_changed, &demo)) {
+    if (!example_client_setup(&client, SDF_CH_GPU_VIRT, display_changed, device_reset, &demo)) {
         return;
     }
     gpu_demo_config_t cfg = {.image = &demo_image, .scanout_id = 0, .fb_offset = 0};

@@ -295,6 +295,17 @@ void gpu_demo_display_changed(gpu_demo_t *d)
     }
 }
 
+void gpu_demo_device_reset(gpu_demo_t *d)
+{
+    d->live = 0;
+    d->maybe = 0;
+    sddf_log("gpu-demo: the device was reset; drawing state %u again\n", d->state);
+    if (d->state != 0) {
+        d->redraw_pending = true;
+        run_pending(d);
+    }
+}
+
 void gpu_demo_tick(gpu_demo_t *d)
 {
     d->tick_pending = true;

@@ -72,5 +72,8 @@ void gpu_demo_display_changed(gpu_demo_t *d);
 /* One second passed: run the next state (or once the current one completes). */
 void gpu_demo_tick(gpu_demo_t *d);
 
+/* The device was reset (gpu_client_config_t.device_reset): every resource is gone; draw the current state again. */
+void gpu_demo_device_reset(gpu_demo_t *d);
+
 /* Centred placement of an iw x ih image on a sw x sh scanout. */
 gpu_demo_placement_t gpu_demo_place(uint32_t iw, uint32_t ih, uint32_t sw, uint32_t sh);

@@ -156,6 +156,14 @@ bool multi_client_redraw(multi_client_t *m)
     return m->busy;
 }
 
+void multi_client_device_reset(multi_client_t *m)
+{
+    m->live = false;
+    m->width = 0; /* the display info that follows draws again from scratch */
+    m->height = 0;
+    sddf_log("%s: the device was reset\n", m->cfg.name);
+}
+
 void multi_client_display_changed(multi_client_t *m)
 {
     const gpu_display_info_t *info = gpu_client_display(m->client);

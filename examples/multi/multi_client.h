@@ -55,6 +55,9 @@ void multi_client_init(multi_client_t *m, gpu_client_t *c, const multi_client_co
 /* The client library reports (new) display info. */
 void multi_client_display_changed(multi_client_t *m);
 
+/* The device was reset (gpu_client_config_t.device_reset): resource 1 is gone; the next display info redraws. */
+void multi_client_device_reset(multi_client_t *m);
+
 /*
  * Draws the picture again into the same framebuffer and presents it (a client
  * that keeps drawing, examples/restart). False, doing nothing, while nothing

@@ -43,9 +43,15 @@ static void display_changed(gpu_client_t *c, void *ctx)
     multi_client_display_changed(ctx);
 }
 
+static void device_reset(gpu_client_t *c, void *ctx)
+{
+    (void)c;
+    multi_client_device_reset(ctx);
+}
+
 void init(void)
 {
-    if (!example_client_setup(&client, SDF_CH_GPU_VIRT, display_changed, &multi)) {
+    if (!example_client_setup(&client, SDF_CH_GPU_VIRT, display_changed, device_reset, &multi)) {
         return;
     }
     multi_client_config_t cfg = {

@@ -259,7 +259,17 @@ static void info_done(gpu_client_t *c, gpu_client_op_t *op)
         LOG_ERR("GET_DISPLAY_INFO failed: %s\n", gpu_client_status_name(op->status));
         return;
     }
+    bool reset = c->ready && c->display.device_epoch != c->device_epoch;
+    c->device_epoch = c->display.device_epoch;
     c->ready = true;
+    if (reset) {
+        /* The device was reset: every resource of ours is gone (docs/protocol.md, "Device loss"). */
+        c->stats.device_resets++;
+        LOG_WARN("the device was reset: resources are gone\n");
+        if (c->cfg.device_reset != NULL) {
+            c->cfg.device_reset(c, c->cfg.ctx);
+        }
+    }
     if (c->cfg.display_changed != NULL) {
         c->cfg.display_changed(c, c->cfg.ctx);
     }

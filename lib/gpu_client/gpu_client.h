@@ -34,7 +34,7 @@
 #define GPU_CLIENT_MAX_STAGED GPU_CLIENT_MAX_PENDING
 
 #define GPU_CLIENT_CONFIG_MAGIC   0x67637731u /* "gcw1" */
-#define GPU_CLIENT_CONFIG_VERSION 1u
+#define GPU_CLIENT_CONFIG_VERSION 2u
 
 typedef struct gpu_client gpu_client_t;
 typedef struct gpu_client_op gpu_client_op_t;
@@ -72,6 +72,11 @@ typedef struct gpu_client_config {
     void (*display_changed)(gpu_client_t *c, void *ctx);
     /* Optional: make CPU writes to data[off, off + len) visible to the device (non-coherent DMA). */
     void (*cache_clean)(void *ctx, uint64_t off, uint64_t len);
+    /*
+     * Optional: the device was reset and every resource of ours is gone (display info came with a new
+     * device_epoch). Called before display_changed for the same display info; resource ids may be reused.
+     */
+    void (*device_reset)(gpu_client_t *c, void *ctx);
     void *ctx; /* passed to the callbacks above */
 } gpu_client_config_t;
 
@@ -84,6 +89,7 @@ typedef struct gpu_client_stats {
     uint64_t events;          /* display-info events taken */
     uint64_t queue_full;      /* times the request queue was full with requests staged */
     uint64_t display_errors;  /* GET_DISPLAY_INFO answers that failed or were malformed */
+    uint64_t device_resets;   /* display info that came with a new device_epoch */
 } gpu_client_stats_t;
 
 typedef struct gpu_client_pending {
@@ -115,6 +121,7 @@ struct gpu_client {
     bool in_handler;  /* inside gpu_client_notified(): submits wait for its end */
     bool want_notify; /* signal the server before returning */
     uint32_t event_generation;
+    uint32_t device_epoch; /* of the last good display info */
     gpu_client_stats_t stats;
 };
 

@@ -52,7 +52,7 @@ static void test_init_rejects_bad_config(void **state)
     cfg.magic = 0;
     assert_false(gpu_client_init(&c, &cfg));
     cfg = r->cfg;
-    cfg.version = 2;
+    cfg.version = GPU_CLIENT_CONFIG_VERSION + 1;
     assert_false(gpu_client_init(&c, &cfg));
     cfg = r->cfg;
     cfg.req_capacity = 12;
@@ -266,6 +266,38 @@ static void test_restart_drops_stale_responses(void **state)
     assert_int_equal(st.display_errors, 0);
     assert_int_equal(st.bad_responses, 0);
     assert_true(gpu_client_ready(&r->client));
+    rig_free(r);
+}
+
+static uint32_t resets;
+
+static void count_reset(gpu_client_t *c, void *ctx)
+{
+    (void)c;
+    (void)ctx;
+    resets++;
+}
+
+/* Display info with a new device_epoch means the device was reset: device_reset runs once, before display_changed. */
+static void test_device_reset_reported(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(16, 16, 1, 640, 480, 0);
+    resets = 0;
+    r->client.cfg.device_reset = count_reset;
+    gpu_client_start(&r->client);
+    rig_pump(r);
+    assert_true(gpu_client_ready(&r->client));
+    fake_server_display_change(&r->fs, 0, 640, 480); /* an event, same epoch: no reset */
+    rig_pump(r);
+    assert_int_equal(resets, 0);
+    r->fs.display.device_epoch++;
+    fake_server_display_change(&r->fs, 0, 640, 480);
+    rig_pump(r);
+    assert_int_equal(resets, 1);
+    gpu_client_stats_t st;
+    gpu_client_get_stats(&r->client, &st);
+    assert_int_equal(st.device_resets, 1);
     rig_free(r);
 }
 
@@ -567,6 +599,7 @@ int main(void)
             cmocka_unit_test(test_forged_and_duplicate_responses_dropped),
             cmocka_unit_test(test_response_for_unpublished_request_dropped),
             cmocka_unit_test(test_restart_drops_stale_responses),
+            cmocka_unit_test(test_device_reset_reported),
             cmocka_unit_test(test_full_request_queue_waits_for_space),
             cmocka_unit_test(test_pending_table_limit),
             cmocka_unit_test(test_ids_unique_over_many_round_trips),

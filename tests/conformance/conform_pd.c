@@ -50,7 +50,7 @@ static void display_changed(gpu_client_t *c, void *ctx)
 
 void init(void)
 {
-    if (!example_client_setup(&client, SDF_CH_GPU_VIRT, display_changed, &cf)) {
+    if (!example_client_setup(&client, SDF_CH_GPU_VIRT, display_changed, NULL, &cf)) {
         return;
     }
     if (gpu_data_size != CONFORM_DATA_SIZE) {

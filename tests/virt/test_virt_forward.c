@@ -530,6 +530,54 @@ static void test_display_gives_up(void **state)
     assert_int_equal(env_call_local(0, &info), GPU_STATUS_OK);
 }
 
+/*
+ * Device loss: the driver reset the device (its display info has a new
+ * device_epoch). A request at the driver when that happened is answered
+ * DEVICE_ERROR; requests arriving while display info is refreshed wait; then
+ * every client's resources, ids and memory are forgotten, each client gets
+ * the display event and is NOT_READY until it asks GET_DISPLAY_INFO, which
+ * shows the new epoch; after that, ids and memory are all there again.
+ */
+static void test_device_loss(void **state)
+{
+    (void)state;
+    setup3();
+    gpu_req_t c1 = req_create_2d(1, FMT, 64, 64);
+    assert_int_equal(env_call(0, &c1), GPU_STATUS_OK);
+    gpu_req_t pending = send_expect_forward(0, req_create_2d(2, FMT, 64, 64)); /* cut short by the reset */
+    E->opts.device.device_epoch = 1;
+    env_display_event();
+    gpu_req_t query;
+    assert_true(env_driver_take(&query));
+    assert_int_equal(query.code, GPU_REQ_GET_DISPLAY_INFO);
+    gpu_req_t f = req_flush(1, 0, 0, 16, 16);
+    env_client_send(1, &f); /* client 1 has no resource 1: answered at once, not a device request */
+    gpu_req_t c3 = req_create_2d(3, FMT, 16, 16);
+    env_client_send(0, &c3); /* device-bound: waits for the refreshed display info */
+    assert_int_equal(env_driver_pending(), 0);
+    env_driver_answer_ok(&query);
+    env_driver_answer(pending.id, pending.code, GPU_STATUS_DEVICE_ERROR);
+    env_driver_kick();
+    assert_int_equal(E->virt.device_losses, 1);
+    assert_int_equal(E->virt.devid_orphans, 0);
+    assert_int_equal(E->virt.clients[0].devids, 0);
+    assert_int_equal(E->virt.clients[0].memory, 0);
+    assert_int_equal(env_driver_pending(), 0); /* the held create is NOT_READY now, never forwarded */
+    gpu_resp_t r;
+    assert_true(env_client_recv(0, &r));
+    assert_int_equal(r.status, GPU_STATUS_DEVICE_ERROR);
+    assert_true(env_client_recv(0, &r));
+    assert_int_equal(r.status, GPU_STATUS_NOT_READY);
+    for (uint32_t c = 0; c < 3; c++) {
+        uint32_t generation;
+        assert_true(gpu_event_take(&E->clients[c].info.event, &generation));
+    }
+    gpu_req_t info = req_display_info();
+    assert_int_equal(env_call_local(0, &info), GPU_STATUS_OK);
+    assert_int_equal(E->clients[0].info.display.device_epoch, 1);
+    assert_int_equal(env_call(0, &c1), GPU_STATUS_OK); /* id 1 is free again */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -547,6 +595,7 @@ int main(void)
             cmocka_unit_test(test_display_event),
             cmocka_unit_test(test_display_retry),
             cmocka_unit_test(test_display_gives_up),
+            cmocka_unit_test(test_device_loss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,6 +183,16 @@ static uint32_t devid_check(const gpu_virt_t *virt, const gpu_virt_client_t *cl)
     return VERDICT_FORWARD;
 }
 
+/* Every device id free, none retired: at start, and after the device was reset. */
+static void devids_reset(gpu_virt_t *virt)
+{
+    for (uint32_t id = 1; id <= GPU_VIRT_MAX_DEVICE_RESOURCES; id++) {
+        virt->devid_next[id] = id < GPU_VIRT_MAX_DEVICE_RESOURCES ? id + 1 : 0;
+    }
+    virt->devid_free = 1;
+    virt->devid_orphans = 0;
+}
+
 /* Device memory a 2D resource takes: width * height * 4 <= 2^30 (both sides <= 16384). */
 static uint64_t res_memory(const gpu_virt_resource_t *r)
 {
@@ -333,6 +343,9 @@ static void client_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t cod
 static uint32_t check_display_info(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req)
 {
     (void)req;
+    if (virt->device_lost) {
+        return VERDICT_WAIT; /* answered once the bookkeeping matches the fresh device */
+    }
     if (!virt->display_valid) {
         if (!virt->display_failed) {
             return VERDICT_WAIT;
@@ -838,6 +851,7 @@ static void view_build(const gpu_virt_t *virt, const gpu_virt_client_t *cl, gpu_
     memset(view, 0, sizeof(*view));
     view->num_scanouts = cl->cfg->num_scanouts;
     view->features = virt->display.features & GPU_FEATURE_BLOB;
+    view->device_epoch = virt->display.device_epoch;
     for (uint32_t i = 0; i < cl->cfg->num_scanouts; i++) {
         uint32_t ds = cl->cfg->scanouts[i];
         if (ds < virt->display.num_scanouts) {
@@ -854,6 +868,11 @@ static void view_build(const gpu_virt_t *virt, const gpu_virt_client_t *cl, gpu_
 static void display_update(gpu_virt_t *virt, const gpu_display_info_t *info)
 {
     bool had_info = virt->display_valid;
+    if (had_info && info->device_epoch != virt->display.device_epoch) {
+        LOG_WARN("the device was reset (epoch %u -> %u): every client's resources are gone\n",
+                 virt->display.device_epoch, info->device_epoch);
+        virt->device_lost = 1; /* events follow once the bookkeeping is reset (device_forget) */
+    }
     virt->display = *info;
     virt->display_valid = 1;
     virt->display_failed = 0;
@@ -864,7 +883,7 @@ static void display_update(gpu_virt_t *virt, const gpu_display_info_t *info)
         view_build(virt, cl, &view);
         bool changed = memcmp(&view, &cl->view, sizeof(view)) != 0;
         cl->view = view;
-        if ((had_info && changed) || cl->display_refused) {
+        if (((had_info && changed) || cl->display_refused) && !virt->device_lost) {
             cl->display_refused = 0;
             gpu_event_raise(&cl->info->event);
             virt->pending_events |= 1u << i;
@@ -906,6 +925,54 @@ static bool display_pump(gpu_virt_t *virt)
     driver_submit(virt);
     virt->display_wanted = 0;
     virt->display_inflight = 1;
+    return true;
+}
+
+/* ---- device loss ---- */
+
+/*
+ * While display info is being refreshed it may bring a new device_epoch (the
+ * driver reset the device), and while a loss is being handled the device
+ * holds nothing of ours: device-bound requests wait for both, so that none
+ * is made against bookkeeping the device no longer matches.
+ */
+static bool device_barrier(const gpu_virt_t *virt)
+{
+    return virt->display_wanted || virt->display_inflight || virt->device_lost;
+}
+
+/* Every client's resources, ids, memory and scanouts are gone with the device: start afresh. */
+static void client_forget(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t i)
+{
+    memset(cl->res, 0, sizeof(cl->res));
+    cl->devids = 0;
+    cl->memory = 0;
+    cl->initialised = 0; /* its next request must be GET_DISPLAY_INFO, which shows the new epoch */
+    cl->display_refused = 0;
+    gpu_event_raise(&cl->info->event);
+    virt->pending_events |= 1u << i;
+}
+
+/*
+ * Once the loss is known and nothing is at the driver any more (every answer
+ * still due has come back, DEVICE_ERROR for what the reset cut short), the
+ * bookkeeping is reset to match the fresh device and every client is told.
+ */
+static bool device_forget(gpu_virt_t *virt)
+{
+    if (!virt->device_lost || virt->inflight_count != 0) {
+        return false;
+    }
+    devids_reset(virt);
+    for (uint32_t s = 0; s < GPU_MAX_SCANOUTS; s++) {
+        virt->scanouts[s].resource_id = 0;
+        virt->scanouts[s].busy = 0;
+    }
+    for (uint32_t i = 0; i < virt->num_clients; i++) {
+        client_forget(virt, &virt->clients[i], i);
+    }
+    virt->device_lost = 0;
+    virt->device_losses++;
     return true;
 }
 
@@ -1124,12 +1191,15 @@ static bool client_step(gpu_virt_t *virt, uint32_t client, bool round_robin)
     gpu_virt_client_t *cl = &virt->clients[client];
     virt->drv_waiting &= ~(1u << client); /* set again below if it still needs driver room */
     if (cl->release_phase != GPU_VIRT_RELEASE_NONE) {
-        return release_step(virt, cl, client, round_robin);
+        return !device_barrier(virt) && release_step(virt, cl, client, round_robin);
     }
     if (!cl->has_held && !client_take(virt, cl)) {
         return false;
     }
     uint32_t verdict = request_check(virt, cl, &cl->held);
+    if (verdict == VERDICT_FORWARD && device_barrier(virt)) {
+        return false; /* display info is being refreshed: it may say the device was reset */
+    }
     if (verdict == VERDICT_FORWARD) {
         if (!driver_turn(virt, client, round_robin)) {
             return false;
@@ -1209,6 +1279,7 @@ static void virt_run(gpu_virt_t *virt, gpu_virt_notify_t *notify)
     do {
         progress = driver_drain(virt);
         progress = display_pump(virt) || progress;
+        progress = device_forget(virt) || progress;
         progress = clients_round(virt) || progress;
     } while (progress);
     notify_collect(virt, notify);
@@ -1312,10 +1383,7 @@ static void state_init(gpu_virt_t *virt, const gpu_virt_config_t *cfg)
         virt->inflight[i].driver_id = i;
         virt->inflight[i].next_free = i + 1;
     }
-    for (uint32_t id = 1; id <= GPU_VIRT_MAX_DEVICE_RESOURCES; id++) {
-        virt->devid_next[id] = id < GPU_VIRT_MAX_DEVICE_RESOURCES ? id + 1 : 0;
-    }
-    virt->devid_free = 1;
+    devids_reset(virt);
     for (uint32_t s = 0; s < GPU_MAX_SCANOUTS; s++) {
         virt->scanouts[s].owner = GPU_VIRT_NO_OWNER;
     }

@@ -204,12 +204,13 @@ typedef struct gpu_virt {
     gpu_info_region_t *drv_info;
     uint8_t drv_req_published;
     uint8_t drv_resp_released;
-    uint8_t display_valid;    /* `display` holds the device's display info */
-    uint8_t display_failed;   /* re-queries exhausted while not valid */
-    uint8_t display_wanted;   /* a query must be sent */
-    uint8_t display_inflight; /* a query is at the driver */
-    uint8_t display_retries;  /* retries left after errors */
-    uint8_t _pad;
+    uint8_t display_valid;      /* `display` holds the device's display info */
+    uint8_t display_failed;     /* re-queries exhausted while not valid */
+    uint8_t display_wanted;     /* a query must be sent */
+    uint8_t display_inflight;   /* a query is at the driver */
+    uint8_t display_retries;    /* retries left after errors */
+    uint8_t device_lost;        /* display info has a new device_epoch: forget everything once nothing is in flight */
+    uint32_t device_losses;     /* device resets seen (statistics) */
     uint32_t dirty;             /* bit i: client i's queues moved in this call (see notify_collect) */
     uint32_t pending_events;    /* bit i: display event raised for client i in this call */
     uint32_t pending_released;  /* bit i: release of client i finished in this call */
