@@ -102,6 +102,8 @@ typedef struct client {
 typedef struct pending {
     gpu_req_t req;
     int client;
+    bool doomed;    /* made for a device that has since been reset: answered DEVICE_ERROR */
+    bool by_driver; /* the first GET_DISPLAY_INFO after a reset: the driver answers it itself, OK */
 } pending_t;
 
 static struct {
@@ -120,6 +122,8 @@ static struct {
     uint32_t nanswered;
     int dev_owner[GPU_VIRT_MAX_DEVICE_RESOURCES + 1]; /* device model: who holds each id, -1 none */
     gpu_display_info_t display;
+    bool device_lost; /* the device was reset: requests are doomed until a GET_DISPLAY_INFO is taken */
+    int lost_owner[GPU_VIRT_MAX_DEVICE_RESOURCES + 1]; /* who held each id before the resets */
     gpu_virt_notify_t notify;
 } F;
 
@@ -339,7 +343,10 @@ static bool scanout_owned(int c, uint32_t ds)
 static void check_owner(int c, uint32_t dev, const char *what)
 {
     CHECK(dev >= 1 && dev <= GPU_VIRT_MAX_DEVICE_RESOURCES, "%s: device id %u", what, dev);
-    CHECK(F.dev_owner[dev] == c, "%s: client %d names device id %u held by %d", what, c, dev, F.dev_owner[dev]);
+    /* Until the virtualiser has learnt of a reset (it may fail to read display info), it may name what it lost. */
+    bool stale = F.virt.display.device_epoch != F.display.device_epoch && F.lost_owner[dev] == c;
+    CHECK(F.dev_owner[dev] == c || stale, "%s: client %d names device id %u held by %d", what, c, dev,
+          F.dev_owner[dev]);
 }
 
 static void check_driver_request(const gpu_req_t *d, int c)
@@ -386,8 +393,14 @@ static void driver_take(uint32_t max)
     while (n < max && F.npend < MAX_PEND && gpu_req_dequeue(&F.drv_req, &d)) {
         n++;
         int c = gpu_virt_driver_request_client(&F.virt, d.id);
-        check_driver_request(&d, c);
-        F.pend[F.npend++] = (pending_t){d, c};
+        /* As the driver does after a reset: everything before the next GET_DISPLAY_INFO fails. */
+        bool doomed = F.device_lost && d.code != GPU_REQ_GET_DISPLAY_INFO;
+        bool by_driver = F.device_lost && !doomed;
+        F.device_lost = F.device_lost && doomed;
+        if (!doomed) {
+            check_driver_request(&d, c); /* a doomed request may name what the reset took */
+        }
+        F.pend[F.npend++] = (pending_t){d, c, doomed, by_driver};
         TRACE("driver take id %u code %u for client %d\n", d.id, d.code, c);
     }
     if (n != 0 && gpu_queue_consumer_must_signal(&F.drv_req)) {
@@ -436,6 +449,13 @@ static void driver_answer(uint32_t i, uint8_t mode, uint32_t status)
     } else if (mode == 2) {
         code = code % GPU_REQ_MAX + 1;
     }
+    if (p.doomed || p.by_driver) {
+        code = p.req.code;
+        status = p.doomed ? GPU_STATUS_DEVICE_ERROR : GPU_STATUS_OK;
+    }
+    if (p.by_driver) {
+        F.display.num_scanouts %= 5; /* the driver's own display info is well formed (scanouts 0..3 here) */
+    }
     if (status == GPU_STATUS_OK && code == p.req.code) {
         device_apply(&p);
     }
@@ -452,7 +472,21 @@ static void display_change(reader_t *r)
         F.display.scanouts[s].rect.width = 100u * (rd8(r) % 3);
         F.display.scanouts[s].enabled = s < 4 ? 1 : 0;
     }
-    TRACE("display change: %u scanouts features %u\n", F.display.num_scanouts, F.display.features);
+    if (rd8(r) % 4 == 0) { /* the driver reset the device: everything on it is gone */
+        F.display.device_epoch++;
+        F.device_lost = true;
+        for (uint32_t i = 0; i < F.npend; i++) {
+            F.pend[i].doomed = true;
+        }
+        for (uint32_t id = 0; id <= GPU_VIRT_MAX_DEVICE_RESOURCES; id++) {
+            if (F.dev_owner[id] != -1) { /* resets in a row: remember the last owner of each id */
+                F.lost_owner[id] = F.dev_owner[id];
+            }
+            F.dev_owner[id] = -1;
+        }
+    }
+    TRACE("display change: %u scanouts features %u epoch %u\n", F.display.num_scanouts, F.display.features,
+          F.display.device_epoch);
     gpu_event_raise(&F.drv_info.event);
     gpu_virt_handle_driver(&F.virt, &F.notify);
 }
@@ -611,6 +645,7 @@ static bool setup(reader_t *r)
     gpu_queue_init(&F.drv_resp, F.drv_resp_region, F.cfg.driver.resp_capacity, true);
     for (uint32_t i = 0; i <= GPU_VIRT_MAX_DEVICE_RESOURCES; i++) {
         F.dev_owner[i] = -1;
+        F.lost_owner[i] = -1;
     }
     F.display.num_scanouts = 4;
     F.display.features = GPU_FEATURE_BLOB;
