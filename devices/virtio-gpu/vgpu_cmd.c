@@ -476,6 +476,11 @@ static void finish_resp(vgpu_model_t *m, const virtio_gpu_ctrl_hdr_t *req_hdr, u
         hdr.fence_id = req_hdr->fence_id;
         hdr.ctx_id = req_hdr->ctx_id;
     }
+    if (m->faults.bogus_fence_armed) {
+        hdr.flags = m->faults.bogus_fence_flags;
+        hdr.fence_id = m->faults.bogus_fence_id;
+        m->faults.bogus_fence_armed = 0;
+    }
     memcpy(resp->bytes, &hdr, sizeof(hdr));
     if (type >= VIRTIO_GPU_RESP_ERR_UNSPEC) {
         m->stats.errors++;

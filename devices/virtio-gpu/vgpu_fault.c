@@ -1,7 +1,7 @@
 /*
- * Fault injection knobs of the device model. Error faults act when a command
- * is handled (vgpu_cmd.c); completion faults when a used entry is published
- * (vgpu_queue.c).
+ * Fault injection knobs of the device model. Error and fence faults act when
+ * a command is handled (vgpu_cmd.c); completion faults when a used entry is
+ * published (vgpu_queue.c); status and event faults at once.
  */
 #include <stdint.h>
 
@@ -87,5 +87,36 @@ void vgpu_model_fault_spurious_irq(vgpu_model_t *m)
 {
     vgpu_lock(m);
     vgpu_raise_irq(m, VIRTIO_MMIO_INT_VRING);
+    vgpu_unlock(m);
+}
+
+void vgpu_model_fault_bogus_fence(vgpu_model_t *m, uint32_t flags, uint64_t fence_id)
+{
+    vgpu_lock(m);
+    m->faults.bogus_fence_armed = 1;
+    m->faults.bogus_fence_flags = flags;
+    m->faults.bogus_fence_id = fence_id;
+    vgpu_unlock(m);
+}
+
+void vgpu_model_fault_needs_reset(vgpu_model_t *m)
+{
+    vgpu_lock(m);
+    vgpu_needs_reset(m, "injected DEVICE_NEEDS_RESET");
+    vgpu_unlock(m);
+}
+
+void vgpu_model_fault_used_idx_ahead(vgpu_model_t *m, uint16_t extra)
+{
+    vgpu_lock(m);
+    m->faults.used_idx_skip = extra;
+    vgpu_unlock(m);
+}
+
+void vgpu_model_fault_config_event(vgpu_model_t *m, uint32_t bits)
+{
+    vgpu_lock(m);
+    m->events_read |= bits;
+    vgpu_config_changed(m);
     vgpu_unlock(m);
 }

@@ -92,6 +92,10 @@ typedef struct vgpu_faults {
     uint32_t bogus_id;
     int bogus_len_armed;
     uint32_t bogus_len;
+    int bogus_fence_armed;
+    uint32_t bogus_fence_flags;
+    uint64_t bogus_fence_id;
+    uint16_t used_idx_skip; /* extra used->idx advance at the next publication */
     vgpu_completion_list_t held;
 } vgpu_faults_t;
 
@@ -155,6 +159,8 @@ void vgpu_lock(const vgpu_model_t *m);
 void vgpu_unlock(vgpu_model_t *m);
 void vgpu_raise_irq(vgpu_model_t *m, uint32_t bits);
 void vgpu_device_error(vgpu_model_t *m, const char *what);
+void vgpu_needs_reset(vgpu_model_t *m, const char *what);
+void vgpu_config_changed(vgpu_model_t *m);
 int vgpu_has_feature(const vgpu_model_t *m, unsigned bit);
 
 /* vgpu_queue.c */

@@ -128,7 +128,7 @@ void vgpu_raise_irq(vgpu_model_t *m, uint32_t bits)
 
 /* As QEMU (virtio_notify_config): the interrupt only once the driver has set
  * DRIVER_OK; before that the change is visible in configuration space only. */
-static void config_changed(vgpu_model_t *m)
+void vgpu_config_changed(vgpu_model_t *m)
 {
     m->config_generation++;
     if (m->status & VIRTIO_STATUS_DRIVER_OK) {
@@ -136,16 +136,22 @@ static void config_changed(vgpu_model_t *m)
     }
 }
 
-/* A malformed chain or ring: the device stops until the driver resets it
- * (DEVICE_NEEDS_RESET, announced with a configuration-change interrupt). */
-void vgpu_device_error(vgpu_model_t *m, const char *what)
+/* The device stops until the driver resets it (DEVICE_NEEDS_RESET,
+ * announced with a configuration-change interrupt). */
+void vgpu_needs_reset(vgpu_model_t *m, const char *what)
 {
     snprintf(m->last_error, sizeof(m->last_error), "%s", what);
-    m->stats.malformed++;
     if (!(m->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET)) {
         m->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-        config_changed(m);
+        vgpu_config_changed(m);
     }
+}
+
+/* A malformed chain or ring: counted, then DEVICE_NEEDS_RESET. */
+void vgpu_device_error(vgpu_model_t *m, const char *what)
+{
+    m->stats.malformed++;
+    vgpu_needs_reset(m, what);
 }
 
 int vgpu_has_feature(const vgpu_model_t *m, unsigned bit)
@@ -478,7 +484,7 @@ void vgpu_model_set_scanout(vgpu_model_t *m, uint32_t idx, uint32_t w, uint32_t 
         (void)vgpu_scanout_fb_alloc(s, w, h);
     }
     m->events_read |= VIRTIO_GPU_EVENT_DISPLAY;
-    config_changed(m);
+    vgpu_config_changed(m);
     vgpu_unlock(m);
 }
 

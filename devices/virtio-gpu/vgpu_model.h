@@ -181,3 +181,19 @@ void vgpu_model_fault_bogus_used_len(vgpu_model_t *m, uint32_t len);
 
 /* Raises a used-buffer interrupt now with nothing new in any used ring. */
 void vgpu_model_fault_spurious_irq(vgpu_model_t *m);
+
+/* The next control response header carries `flags` and `fence_id` instead of
+ * the echoed fence (e.g. flags 0: the FENCE flag dropped). */
+void vgpu_model_fault_bogus_fence(vgpu_model_t *m, uint32_t flags, uint64_t fence_id);
+
+/* Sets DEVICE_NEEDS_RESET now, as a device error would: configuration-change
+ * interrupt (once DRIVER_OK), nothing processed until the driver resets. */
+void vgpu_model_fault_needs_reset(vgpu_model_t *m);
+
+/* The next published used entry moves used->idx by 1 + extra: the device
+ * claims `extra` elements it never wrote (the ring slots keep stale data). */
+void vgpu_model_fault_used_idx_ahead(vgpu_model_t *m, uint16_t extra);
+
+/* Sets `bits` in events_read (e.g. bits no specification defines) and raises
+ * a configuration-change interrupt, as a display change does. */
+void vgpu_model_fault_config_event(vgpu_model_t *m, uint32_t bits);

@@ -2,7 +2,7 @@
  * Split virtqueues, device side (virtio 1.2 section 2.7): taking available
  * chains, checking them, copying requests out, writing responses, and
  * publishing used entries, with the completion faults (hold, reorder, bogus
- * id or length) applied at publication.
+ * id or length, used index run ahead) applied at publication.
  *
  * Every ring and descriptor access goes through the translate callback. The
  * descriptor table, rings and chain buffers are re-translated on every
@@ -312,7 +312,8 @@ static int publish_one(vgpu_model_t *m, const vgpu_completion_t *c)
     virtq_used_elem_t *e = &used->ring[q->used_idx % q->num];
     e->id = id;
     e->len = len;
-    q->used_idx++;
+    q->used_idx = (uint16_t)(q->used_idx + 1u + m->faults.used_idx_skip); /* skip: the slots between stay stale */
+    m->faults.used_idx_skip = 0;
     /* Release: the entry above is visible before the index that publishes
      * it; pairs with the driver's acquire (or barrier) after reading idx. */
     __atomic_store_n(&used->idx, q->used_idx, __ATOMIC_RELEASE);

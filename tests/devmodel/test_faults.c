@@ -1,7 +1,8 @@
 /*
  * Fault injection: error for the n-th command and per command type,
  * held (delayed) completions, out-of-order completion, bogus used id and
- * length, spurious interrupts.
+ * length, spurious interrupts, a wrong fence, DEVICE_NEEDS_RESET, a used
+ * index run ahead, configuration events.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -239,6 +240,80 @@ static void test_spurious_irq(void **state)
     assert_int_equal(h_used_idx(h, 1), 0);
 }
 
+/* A fenced GET_DISPLAY_INFO; returns the response header. */
+static virtio_gpu_ctrl_hdr_t fenced_display_info(harness_t *h, uint64_t fence)
+{
+    virtio_gpu_ctrl_hdr_t req = {.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO, .flags = VIRTIO_GPU_FLAG_FENCE};
+    req.fence_id = fence;
+    virtio_gpu_resp_display_info_t info;
+    assert_int_equal(h_cmd(h, &req, sizeof(req), &info, sizeof(info)), sizeof(info));
+    assert_int_equal(info.hdr.type, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+    return info.hdr;
+}
+
+static void test_bogus_fence(void **state)
+{
+    harness_t *h = *state;
+    vgpu_model_fault_bogus_fence(h->m, 0, 5);
+    virtio_gpu_ctrl_hdr_t r = fenced_display_info(h, 9);
+    assert_int_equal(r.flags, 0); /* FENCE dropped */
+    assert_true(r.fence_id == 5);
+    vgpu_model_fault_bogus_fence(h->m, VIRTIO_GPU_FLAG_FENCE, 8);
+    r = fenced_display_info(h, 9);
+    assert_int_equal(r.flags, VIRTIO_GPU_FLAG_FENCE);
+    assert_true(r.fence_id == 8);  /* another command's fence */
+    r = fenced_display_info(h, 9); /* one-shot */
+    assert_int_equal(r.flags, VIRTIO_GPU_FLAG_FENCE);
+    assert_true(r.fence_id == 9);
+}
+
+static void test_needs_reset(void **state)
+{
+    harness_t *h = *state;
+    uint16_t heads[1];
+    uint64_t resp[1];
+    vgpu_model_fault_needs_reset(h->m);
+    assert_true(vgpu_model_status(h->m) & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+    assert_int_equal(h_read(h, VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_CONFIG);
+    queue_creates(h, 1, 1, heads, resp);
+    assert_int_equal(vgpu_model_process(h->m), 0); /* stopped */
+    vgpu_model_stats_t st;
+    vgpu_model_stats(h->m, &st);
+    assert_int_equal(st.malformed, 0); /* injected, not a malformed chain */
+    h_write(h, VIRTIO_MMIO_STATUS, 0);
+    assert_int_equal(vgpu_model_status(h->m), 0);
+    assert_int_equal(h_init(h, F_ALL) & VIRTIO_STATUS_DRIVER_OK, VIRTIO_STATUS_DRIVER_OK);
+    assert_int_equal(h_create_2d(h, 1, XRGB, 4, 4), OK);
+}
+
+static void test_used_idx_ahead(void **state)
+{
+    harness_t *h = *state;
+    uint16_t heads[2];
+    uint64_t resp[2];
+    vgpu_model_fault_used_idx_ahead(h->m, 3);
+    queue_creates(h, 1, 2, heads, resp);
+    assert_int_equal(vgpu_model_process(h->m), 2);
+    assert_int_equal(h_used_idx(h, 0), 2 + 3); /* one-shot: only the first entry jumped */
+    uint32_t id, len;
+    assert_int_equal(h_pop_used(h, 0, &id, &len), 1);
+    assert_int_equal(id, heads[0]);
+}
+
+static void test_config_event(void **state)
+{
+    harness_t *h = *state;
+    uint32_t events = VIRTIO_MMIO_CONFIG + offsetof(virtio_gpu_config_t, events_read);
+    uint32_t clear = VIRTIO_MMIO_CONFIG + offsetof(virtio_gpu_config_t, events_clear);
+    vgpu_model_fault_config_event(h->m, 0x6u);
+    assert_int_equal(h_read(h, events), 0x6u);
+    assert_int_equal(h_read(h, VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_CONFIG);
+    h_write(h, clear, 0x2u);
+    assert_int_equal(h_read(h, events), 0x4u); /* only the written bits clear */
+    h_write(h, clear, 0x4u);
+    assert_int_equal(h_read(h, events), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int devmodel_fault_tests(void)
@@ -249,7 +324,9 @@ int devmodel_fault_tests(void)
             T(test_hold_and_release), T(test_reset_drops_held),
             T(test_reorder),          T(test_hold_then_reordered_release),
             T(test_bogus_used_id),    T(test_bogus_used_len),
-            T(test_spurious_irq),
+            T(test_spurious_irq),     T(test_bogus_fence),
+            T(test_needs_reset),      T(test_used_idx_ahead),
+            T(test_config_event),
     };
     return cmocka_run_group_tests_name("devmodel_faults", tests, NULL, NULL);
 }
