@@ -48,18 +48,21 @@ static fake_transport_t dev = {
         .num_scanouts = 1,
 };
 
-/* The device's answer to every chain: OK_NODATA. */
+/* The device's answer to every chain: OK_NODATA, echoing the command's fence (as QEMU). */
 static uint32_t answer_ok(void *arg, uint16_t head)
 {
     (void)arg;
     const virtq_desc_t *cmd = fake_transport_desc(&dev, head);
     const virtq_desc_t *rsp = fake_transport_desc(&dev, cmd->next);
+    const virtio_gpu_ctrl_hdr_t *req = (const virtio_gpu_ctrl_hdr_t *)fake_transport_dma(&dev, cmd->addr, sizeof(*req));
     virtio_gpu_ctrl_hdr_t *resp = (virtio_gpu_ctrl_hdr_t *)fake_transport_dma(&dev, rsp->addr, sizeof(*resp));
-    if (resp == NULL) {
+    if (req == NULL || resp == NULL) {
         abort();
     }
     memset(resp, 0, sizeof(*resp));
     resp->type = VIRTIO_GPU_RESP_OK_NODATA;
+    resp->flags = req->flags & VIRTIO_GPU_FLAG_FENCE;
+    resp->fence_id = req->fence_id;
     return sizeof(*resp);
 }
 

@@ -94,6 +94,24 @@ static void publish_display_info(gpu_driver_t *drv, const uint8_t *resp)
     }
 }
 
+/*
+ * Every command carries VIRTIO_GPU_FLAG_FENCE and its own fence id, which the
+ * device echoes in the response header (virtio 1.2, "Device Operation: Request header"; QEMU's
+ * virtio_gpu_ctrl_response). A header without them is not this command's
+ * answer: a stale one left in the buffer, or one the device wrote elsewhere.
+ */
+static bool fence_matches(gpu_driver_t *drv, const gpu_driver_slot_t *s, const virtio_gpu_ctrl_hdr_t *h)
+{
+    if ((h->flags & VIRTIO_GPU_FLAG_FENCE) != 0 && h->fence_id == s->fence_id) {
+        return true;
+    }
+    drv->stats.bad_fences++;
+    LOG_ERR("request %u (code %u): response flags 0x%x fence %llu, command fence %llu\n", (unsigned)s->req_id,
+            (unsigned)s->req_code, (unsigned)h->flags, (unsigned long long)h->fence_id,
+            (unsigned long long)s->fence_id);
+    return false;
+}
+
 /* The status for a completed command, from the used length and the response header. */
 static uint32_t check_response(gpu_driver_t *drv, const gpu_driver_slot_t *s, const virtq_completion_t *c,
                                const uint8_t *resp)
@@ -104,8 +122,12 @@ static uint32_t check_response(gpu_driver_t *drv, const gpu_driver_slot_t *s, co
                 (unsigned)sizeof(virtio_gpu_ctrl_hdr_t), (unsigned)c->writable_len);
         return GPU_STATUS_DEVICE_ERROR;
     }
-    uint32_t type;
-    memcpy(&type, resp + offsetof(virtio_gpu_ctrl_hdr_t, type), sizeof(type));
+    virtio_gpu_ctrl_hdr_t hdr;
+    memcpy(&hdr, resp, sizeof(hdr)); /* read the device's header once */
+    if (!fence_matches(drv, s, &hdr)) {
+        return GPU_STATUS_DEVICE_ERROR;
+    }
+    uint32_t type = hdr.type;
     if (type == s->ok_type) {
         if (c->len >= s->ok_len) {
             return GPU_STATUS_OK;
@@ -223,6 +245,15 @@ static void note_spurious(gpu_driver_t *drv, uint32_t cause)
 /* --- requests ------------------------------------------------------------------------------------------------------
  */
 
+/* Asks for a fence on the command just built in `cmd` (the device answers it as usual, echoing the id). */
+static void stamp_fence(gpu_driver_t *drv, gpu_driver_slot_t *s, uint8_t *cmd)
+{
+    uint32_t flags = VIRTIO_GPU_FLAG_FENCE;
+    s->fence_id = drv->next_fence++;
+    memcpy(cmd + offsetof(virtio_gpu_ctrl_hdr_t, flags), &flags, sizeof(flags));
+    memcpy(cmd + offsetof(virtio_gpu_ctrl_hdr_t, fence_id), &s->fence_id, sizeof(s->fence_id));
+}
+
 static void submit(gpu_driver_t *drv, const gpu_req_t *req)
 {
     uint32_t slot = drv->free_slots[drv->num_free_slots - 1];
@@ -233,6 +264,7 @@ static void submit(gpu_driver_t *drv, const gpu_req_t *req)
         respond(drv, req->code, req->id, status);
         return;
     }
+    stamp_fence(drv, s, cmd);
     uint64_t io = drv->slot_io + (uint64_t)slot * GPU_DRIVER_SLOT_BYTES;
     virtq_buf_t bufs[2] = {
             {.io_addr = io, .len = s->cmd_len, .device_writes = 0},

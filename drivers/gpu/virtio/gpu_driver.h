@@ -50,7 +50,7 @@ typedef struct gpu_driver_config {
     void *dma_vaddr; /* DMA region: rings and command buffers, zeroed, 16-byte aligned */
     uint64_t dma_io; /* its IO address, 16-byte aligned */
     uint64_t dma_size;
-    uint32_t queue_size; /* control queue entries wanted: power of two, 2..256; 0 = default */
+    uint32_t queue_size;      /* control queue entries wanted: power of two, 2..256; 0 = default */
     gpu_driver_clock_t clock; /* bounds the wait for a reset */
 } gpu_driver_config_t;
 
@@ -69,6 +69,7 @@ typedef struct gpu_driver_stats {
     uint64_t bogus_used;     /* used entries naming no command in flight */
     uint64_t orphaned;       /* commands answered DEVICE_ERROR because their used element went to a bogus id */
     uint64_t bad_responses;  /* wrong length or type */
+    uint64_t bad_fences;     /* response header without FLAG_FENCE or with another command's fence id */
     uint64_t spurious_irqs;  /* interrupts with nothing to do */
     uint64_t display_events; /* VIRTIO_GPU_EVENT_DISPLAY seen */
     uint64_t unknown_events; /* other event bits seen */
@@ -80,9 +81,10 @@ typedef struct gpu_driver_slot {
     uint32_t in_use;
     uint32_t req_code; /* GPU_REQ_* */
     uint32_t req_id;
-    uint32_t cmd_len; /* bytes of the virtio command */
-    uint32_t ok_type; /* the VIRTIO_GPU_RESP_OK_* that answers it */
-    uint32_t ok_len;  /* bytes an OK response must have */
+    uint32_t cmd_len;  /* bytes of the virtio command */
+    uint32_t ok_type;  /* the VIRTIO_GPU_RESP_OK_* that answers it */
+    uint32_t ok_len;   /* bytes an OK response must have */
+    uint64_t fence_id; /* sent with VIRTIO_GPU_FLAG_FENCE; the response header must echo it */
 } gpu_driver_slot_t;
 
 typedef struct gpu_driver {
@@ -97,7 +99,8 @@ typedef struct gpu_driver {
     uint32_t num_free_slots;
     uint16_t free_slots[GPU_DRIVER_MAX_SLOTS];
     gpu_driver_slot_t slots[GPU_DRIVER_MAX_SLOTS];
-    uint64_t features; /* negotiated virtio features */
+    uint64_t next_fence; /* fence id of the next command: 1, 2, ... for the driver's lifetime, never reused */
+    uint64_t features;   /* negotiated virtio features */
     uint32_t num_scanouts;
     bool ready;       /* device live */
     bool signal_virt; /* the virtualiser must be notified */

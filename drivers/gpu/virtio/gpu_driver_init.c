@@ -235,6 +235,7 @@ gpu_driver_init_result_t gpu_driver_init(gpu_driver_t *drv, const gpu_driver_con
 {
     memset(drv, 0, sizeof(*drv));
     drv->cfg = *cfg;
+    drv->next_fence = 1;
     uint32_t queue_size = cfg->queue_size != 0 ? cfg->queue_size : GPU_DRIVER_DEFAULT_QUEUE_SIZE;
     const char *why = config_problem(cfg, queue_size);
     if (why != NULL || !attach_queues(drv)) {
