@@ -3,7 +3,8 @@
  * register window in plain memory: the DMA region's IO address comes from
  * the config or, for GPU_DRIVER_GLUE_IO_SETVAR, from the setvar symbol
  * gpu_driver_dma_paddr, and that address is what the device is given; a
- * bad config keeps the glue down; channels are dispatched.
+ * bad config keeps the glue down; channels are dispatched, the timer's tick
+ * channel included, and a tick channel that is none or clashes is refused.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@ extern gpu_driver_glue_config_t gpu_driver_glue_config;
 
 #define CH_VIRT   0u
 #define CH_IRQ    1u
+#define CH_TICK   2u
 #define CH_OTHER  7u
 #define QCAP      16u
 #define IO_SETVAR 0x4a0000000ull
@@ -40,6 +42,7 @@ static _Alignas(4096) uint32_t regs[VIRTIO_MMIO_REGION_SIZE / 4];
 static uint64_t notified_mask; /* bit ch: sddf_notify or sddf_deferred_notify(ch) */
 static uint64_t acked_mask;    /* bit ch: sddf_irq_ack(ch) */
 static char last_log[256];
+static char all_logs[8192]; /* every line since build_config() */
 
 void sddf_notify(sddf_channel_t ch)
 {
@@ -74,6 +77,8 @@ void sddf_log(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_log, sizeof(last_log), fmt, ap);
     va_end(ap);
+    size_t used = strlen(all_logs);
+    snprintf(all_logs + used, sizeof(all_logs) - used, "%s", last_log);
 }
 
 /* A register window that passes the probe and offers VERSION_1 (plain memory: reads return what was written). */
@@ -107,11 +112,13 @@ static void build_config(uint64_t dma_io)
             .dma_vaddr = (uintptr_t)dma,
             .dma_io = dma_io,
             .dma_size = DMA_SIZE,
+            .tick_channel = CH_TICK,
     };
     gpu_driver_dma_paddr = IO_SETVAR;
     notified_mask = 0;
     acked_mask = 0;
     last_log[0] = '\0';
+    all_logs[0] = '\0';
 }
 
 static uint64_t reg64(uint32_t low_off, uint32_t high_off)
@@ -193,12 +200,57 @@ static void test_channels_dispatched(void **state)
     assert_int_equal(acked_mask, 1ull << CH_IRQ);
 }
 
+/* The tick channel reaches the core: not an unknown channel, and no warning at init. */
+static void test_tick_dispatched(void **state)
+{
+    (void)state;
+    build_config(IO_CONFIG);
+    init();
+    assert_null(strstr(all_logs, "tick channel"));
+    all_logs[0] = '\0';
+    notified(CH_TICK);
+    notified(CH_TICK);
+    assert_null(strstr(all_logs, "unknown channel"));
+}
+
+/* GPU_DRIVER_GLUE_NO_CHANNEL: said once at init; a notification on that channel is then an unknown one. */
+static void test_no_tick_channel(void **state)
+{
+    (void)state;
+    build_config(IO_CONFIG);
+    gpu_driver_glue_config.tick_channel = GPU_DRIVER_GLUE_NO_CHANNEL;
+    init();
+    assert_non_null(strstr(all_logs, "GPU_DRV|INFO: no tick channel"));
+    notified(CH_TICK);
+    assert_non_null(strstr(last_log, "GPU_DRV|WARN: notification on unknown channel 2"));
+}
+
+/*
+ * A tick channel equal to another channel of the driver (what a config
+ * written before tick_channel existed gets: 0, often the virtualiser's) is
+ * refused with a warning; that channel keeps its own meaning.
+ */
+static void test_tick_channel_clash(void **state)
+{
+    (void)state;
+    const uint32_t clashes[] = {CH_VIRT, CH_IRQ, 64};
+    for (size_t i = 0; i < sizeof(clashes) / sizeof(clashes[0]); i++) {
+        build_config(IO_CONFIG);
+        gpu_driver_glue_config.tick_channel = clashes[i];
+        init();
+        assert_non_null(strstr(all_logs, "is not a channel of its own"));
+        notified(CH_IRQ);
+        assert_int_equal(acked_mask, 1ull << CH_IRQ); /* the irq channel still acks its irq */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_dma_io_from_config),  cmocka_unit_test(test_dma_io_from_setvar),
             cmocka_unit_test(test_bad_setvar_refused),  cmocka_unit_test(test_bad_magic_keeps_glue_down),
-            cmocka_unit_test(test_channels_dispatched),
+            cmocka_unit_test(test_channels_dispatched), cmocka_unit_test(test_tick_dispatched),
+            cmocka_unit_test(test_no_tick_channel),     cmocka_unit_test(test_tick_channel_clash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

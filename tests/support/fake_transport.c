@@ -46,7 +46,13 @@ static uint32_t ft_get_status(void *ctx)
 
 static void ft_set_status(void *ctx, uint32_t s)
 {
-    ((fake_transport_t *)ctx)->status = s;
+    fake_transport_t *ft = ctx;
+    ft->status = s;
+    if (s == 0) { /* a reset: the device forgets its queues and pending interrupt */
+        ft->size[0] = ft->size[1] = 0;
+        ft->last_avail = 0;
+        ft->cause = 0;
+    }
 }
 
 static uint64_t ft_get_features(void *ctx)
@@ -75,6 +81,9 @@ static void ft_queue_enable(void *ctx, uint32_t q, uint32_t size, uint64_t desc,
         abort(); /* the driver set up a queue outside its DMA region or above QueueNumMax */
     }
     ft->size[q] = size;
+    if (q == 0) {
+        ft->last_avail = 0; /* a queue enabled afresh (after a reset) starts at ring index 0 */
+    }
     ft->desc_io[q] = desc;
     ft->avail_io[q] = avail;
     ft->used_io[q] = used;

@@ -72,6 +72,7 @@ void vh_options_default(vh_options_t *opt)
     opt->dma_size = 1u << 20;
     opt->data_size = 16u << 20;
     opt->clock_step_ns = 1000000u;
+    opt->ticked = true;
 }
 
 static void *zalloc(size_t size)
@@ -110,6 +111,8 @@ static void start_driver(vgpu_harness_t *h)
             .dma_size = h->opt.dma_size,
             .queue_size = h->opt.queue_size,
             .clock = {.now_ns = fake_clock_ns, .ctx = h},
+            .ticked = h->opt.ticked,
+            .deadline_ticks = h->opt.deadline_ticks,
     };
     h->init_result = gpu_driver_init(h->drv, &cfg);
 }
@@ -184,6 +187,13 @@ void vh_run(vgpu_harness_t *h)
             return;
         }
     }
+}
+
+void vh_tick(vgpu_harness_t *h)
+{
+    gpu_driver_tick(h->drv);
+    collect_signal(h);
+    vh_run(h);
 }
 
 bool vh_push(vgpu_harness_t *h, const gpu_req_t *req)

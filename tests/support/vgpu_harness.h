@@ -47,6 +47,9 @@ typedef struct vh_options {
     void (*write_watch)(void *ctx, uint32_t offset, uint32_t value);
     /* The driver's clock is fake: each reading advances it by this much. Default (and 0) 1 ms. */
     uint64_t clock_step_ns;
+    /* The driver is told it gets ticks (vh_tick()); default true. deadline_ticks 0: the driver's default. */
+    bool ticked;
+    uint32_t deadline_ticks;
     /* If set, called whenever the driver notifies its virtualiser (after vh_kick() or an interrupt). */
     void (*on_signal)(void *ctx);
     void *signal_ctx;
@@ -90,6 +93,9 @@ void vh_kick(vgpu_harness_t *h);
 
 /* Run device processing and interrupt delivery until nothing moves. */
 void vh_run(vgpu_harness_t *h);
+
+/* One timer tick for the driver (gpu_driver_tick), then vh_run(). */
+void vh_tick(vgpu_harness_t *h);
 
 /* Dequeue one response; false if none. */
 bool vh_pop(vgpu_harness_t *h, gpu_resp_t *resp);

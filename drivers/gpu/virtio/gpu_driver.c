@@ -36,7 +36,7 @@ static uint32_t in_flight(const gpu_driver_t *drv)
     return drv->num_slots - drv->num_free_slots;
 }
 
-static void respond(gpu_driver_t *drv, uint32_t code, uint32_t id, uint32_t status)
+void gpu_driver_respond(gpu_driver_t *drv, uint32_t code, uint32_t id, uint32_t status)
 {
     gpu_resp_t r = {.code = code, .id = id, .status = status};
     if (!gpu_resp_enqueue(&drv->resp_q, &r)) {
@@ -49,27 +49,10 @@ static void respond(gpu_driver_t *drv, uint32_t code, uint32_t id, uint32_t stat
     drv->resp_pushed = true;
 }
 
-static void release_slot(gpu_driver_t *drv, uint32_t slot)
+void gpu_driver_release_slot(gpu_driver_t *drv, uint32_t slot)
 {
     drv->slots[slot].in_use = 0;
     drv->free_slots[drv->num_free_slots++] = (uint16_t)slot;
-}
-
-/* Answers every command in flight with DEVICE_ERROR and stops using the device. */
-static void fail_device(gpu_driver_t *drv, const char *why)
-{
-    LOG_ERR("device failed: %s; resetting it, requests now get DEVICE_ERROR\n", why);
-    drv->ready = false;
-    const char *reset_problem = gpu_driver_device_reset(drv);
-    if (reset_problem != NULL) {
-        LOG_ERR("%s; the device may still write to the DMA region\n", reset_problem);
-    }
-    for (uint32_t i = 0; i < drv->num_slots; i++) {
-        if (drv->slots[i].in_use) {
-            respond(drv, drv->slots[i].req_code, drv->slots[i].req_id, GPU_STATUS_DEVICE_ERROR);
-            release_slot(drv, i);
-        }
-    }
 }
 
 /* --- completions ------------------------------------------------------------------------------------------------ */
@@ -81,6 +64,7 @@ static void publish_display_info(gpu_driver_t *drv, const uint8_t *resp)
     gpu_display_info_t *out = &drv->cfg.info->display;
     out->num_scanouts = drv->num_scanouts;
     out->features = gpu_driver_features(drv);
+    out->device_epoch = drv->device_epoch;
     for (uint32_t i = 0; i < GPU_MAX_SCANOUTS; i++) {
         bool valid = i < drv->num_scanouts;
         gpu_scanout_info_t s = {
@@ -156,8 +140,8 @@ static void complete(gpu_driver_t *drv, const virtq_completion_t *c)
         publish_display_info(drv, resp);
     }
     drv->stats.completed++;
-    respond(drv, s->req_code, s->req_id, status);
-    release_slot(drv, slot);
+    gpu_driver_respond(drv, s->req_code, s->req_id, status);
+    gpu_driver_release_slot(drv, slot);
 }
 
 /*
@@ -178,8 +162,8 @@ static uint32_t answer_orphans(gpu_driver_t *drv)
         LOG_ERR("request %u (code %u): the device used up its elements without naming this command; answered "
                 "DEVICE_ERROR\n",
                 (unsigned)s->req_id, (unsigned)s->req_code);
-        respond(drv, s->req_code, s->req_id, GPU_STATUS_DEVICE_ERROR);
-        release_slot(drv, slot);
+        gpu_driver_respond(drv, s->req_code, s->req_id, GPU_STATUS_DEVICE_ERROR);
+        gpu_driver_release_slot(drv, slot);
         n++;
     }
     return n;
@@ -202,7 +186,8 @@ static uint32_t harvest(gpu_driver_t *drv)
             drv->stats.bogus_used++;
             LOG_ERR("used entry names descriptor %u, which heads no command in flight; skipped\n", (unsigned)c.bad_id);
         } else {
-            fail_device(drv, "used index ran past the chains made available");
+            gpu_driver_fault(drv, "used index ran past the chains made available");
+            return seen; /* a fresh queue now: nothing to harvest or orphan */
         }
     }
     return seen + answer_orphans(drv);
@@ -214,7 +199,7 @@ static void handle_config_change(gpu_driver_t *drv)
 {
     uint32_t status = ops(drv)->get_status(tctx(drv));
     if ((status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) != 0) {
-        fail_device(drv, "device set DEVICE_NEEDS_RESET");
+        gpu_driver_fault(drv, "device set DEVICE_NEEDS_RESET");
         return;
     }
     uint32_t events = ops(drv)->config_read32(tctx(drv), offsetof(virtio_gpu_config_t, events_read));
@@ -261,7 +246,7 @@ static void submit(gpu_driver_t *drv, const gpu_req_t *req)
     uint8_t *cmd = drv->slot_mem + (size_t)slot * GPU_DRIVER_SLOT_BYTES;
     uint32_t status = gpu_driver_build_command(drv, req, cmd, s);
     if (status != GPU_STATUS_OK) {
-        respond(drv, req->code, req->id, status);
+        gpu_driver_respond(drv, req->code, req->id, status);
         return;
     }
     stamp_fence(drv, s, cmd);
@@ -276,6 +261,7 @@ static void submit(gpu_driver_t *drv, const gpu_req_t *req)
     s->in_use = 1;
     s->req_code = req->code;
     s->req_id = req->id;
+    s->submit_tick = drv->ticks;
     drv->stats.submitted++;
 }
 
@@ -283,9 +269,9 @@ static void handle_request(gpu_driver_t *drv, const gpu_req_t *req)
 {
     drv->stats.requests++;
     if (req->code == 0 || req->code > GPU_REQ_MAX) {
-        respond(drv, req->code, req->id, GPU_STATUS_UNSUPPORTED);
+        gpu_driver_respond(drv, req->code, req->id, GPU_STATUS_UNSUPPORTED);
     } else if (!drv->ready) {
-        respond(drv, req->code, req->id, GPU_STATUS_DEVICE_ERROR);
+        gpu_driver_respond(drv, req->code, req->id, GPU_STATUS_DEVICE_ERROR);
     } else {
         submit(drv, req);
     }
@@ -369,6 +355,15 @@ void gpu_driver_handle_irq(gpu_driver_t *drv)
 
 void gpu_driver_handle_requests(gpu_driver_t *drv)
 {
+    take_requests(drv);
+    finish(drv);
+}
+
+void gpu_driver_tick(gpu_driver_t *drv)
+{
+    if (drv->cfg.transport != NULL) {
+        gpu_driver_tick_work(drv);
+    }
     take_requests(drv);
     finish(drv);
 }

@@ -7,9 +7,15 @@
  * through a virtio_transport_t and one control virtqueue in DMA memory.
  *
  * The glue (gpu_driver_glue.c) or a test calls gpu_driver_init() once, then
- * gpu_driver_handle_irq() for device interrupts and
- * gpu_driver_handle_requests() for notifications from the virtualiser, and
- * after each call notifies the virtualiser if gpu_driver_take_signal() says so.
+ * gpu_driver_handle_irq() for device interrupts,
+ * gpu_driver_handle_requests() for notifications from the virtualiser and
+ * gpu_driver_tick() for the timer's ticks (about one a second), and after
+ * each call notifies the virtualiser if gpu_driver_take_signal() says so.
+ *
+ * Device faults (DEVICE_NEEDS_RESET, a used ring that returns more than was
+ * published, a command past its deadline) are recovered from: every command
+ * in flight is answered DEVICE_ERROR, the device is reset and initialised
+ * again, device_epoch goes up and the display event is raised. See README.md.
  */
 #pragma once
 
@@ -22,17 +28,19 @@
 #include "virtio_transport.h"
 #include "virtq.h"
 
-#define GPU_DRIVER_DEFAULT_QUEUE_SIZE 64u         /* control queue entries wanted when config says 0 */
-#define GPU_DRIVER_CURSOR_QUEUE_SIZE  16u         /* set up (the device requires it) but unused */
-#define GPU_DRIVER_MAX_SLOTS          128u        /* commands in flight at most (2 descriptors each) */
-#define GPU_DRIVER_SLOT_BYTES         1024u       /* per command: command, then response */
-#define GPU_DRIVER_CMD_BYTES          512u        /* command part of a slot */
-#define GPU_DRIVER_RESP_BYTES         512u        /* response part (display info is 408 bytes) */
-#define GPU_DRIVER_MAX_MEM_ENTRIES    16u         /* per ATTACH_BACKING / CREATE_BLOB */
-#define GPU_DRIVER_MEM_ENTRY_MAX      0xfffff000u /* largest page multiple a mem entry's 32-bit length holds */
-#define GPU_DRIVER_BLOB_ALIGN         4096u       /* blob mem_addr and size must be multiples of this */
-#define GPU_DRIVER_RESET_TIMEOUT_NS   50000000u   /* how long a reset may take (50 ms by the config's clock) */
-#define GPU_DRIVER_RESET_POLLS        1000u       /* status reads waiting for a reset when there is no clock */
+#define GPU_DRIVER_DEFAULT_QUEUE_SIZE     64u         /* control queue entries wanted when config says 0 */
+#define GPU_DRIVER_CURSOR_QUEUE_SIZE      16u         /* set up (the device requires it) but unused */
+#define GPU_DRIVER_MAX_SLOTS              128u        /* commands in flight at most (2 descriptors each) */
+#define GPU_DRIVER_SLOT_BYTES             1024u       /* per command: command, then response */
+#define GPU_DRIVER_CMD_BYTES              512u        /* command part of a slot */
+#define GPU_DRIVER_RESP_BYTES             512u        /* response part (display info is 408 bytes) */
+#define GPU_DRIVER_MAX_MEM_ENTRIES        16u         /* per ATTACH_BACKING / CREATE_BLOB */
+#define GPU_DRIVER_MEM_ENTRY_MAX          0xfffff000u /* largest page multiple a mem entry's 32-bit length holds */
+#define GPU_DRIVER_BLOB_ALIGN             4096u       /* blob mem_addr and size must be multiples of this */
+#define GPU_DRIVER_RESET_TIMEOUT_NS       50000000u   /* how long a reset may take (50 ms by the config's clock) */
+#define GPU_DRIVER_RESET_POLLS            1000u       /* status reads waiting for a reset when there is no clock */
+#define GPU_DRIVER_DEFAULT_DEADLINE_TICKS 3u          /* a command may be outstanding this many ticks (config 0) */
+#define GPU_DRIVER_RETRY_MAX_TICKS        32u         /* longest wait between re-initialisations; also "stable" */
 
 /* A monotonic clock in nanoseconds (any origin). The glue reads the Arm generic counter; tests use a fake. */
 typedef struct gpu_driver_clock {
@@ -52,6 +60,10 @@ typedef struct gpu_driver_config {
     uint64_t dma_size;
     uint32_t queue_size;      /* control queue entries wanted: power of two, 2..256; 0 = default */
     gpu_driver_clock_t clock; /* bounds the wait for a reset */
+    /* gpu_driver_tick() is called (about once a second). Without ticks there are no deadlines, and a fault is
+     * followed by one immediate re-initialisation only: if that fails the device stays down. */
+    bool ticked;
+    uint32_t deadline_ticks; /* a command outstanding for more than this many ticks is a device fault; 0 = default */
 } gpu_driver_config_t;
 
 typedef enum gpu_driver_init_result {
@@ -74,6 +86,10 @@ typedef struct gpu_driver_stats {
     uint64_t display_events; /* VIRTIO_GPU_EVENT_DISPLAY seen */
     uint64_t unknown_events; /* other event bits seen */
     uint64_t lost_responses; /* response queue full despite the reservation (corrupt peer) */
+    uint64_t device_faults;  /* NEEDS_RESET, broken used ring, missed deadline: each answered and reset */
+    uint64_t deadlines;      /* of those, commands past their deadline */
+    uint64_t recoveries;     /* re-initialisations that brought the device back (device_epoch) */
+    uint64_t reinit_failed;  /* re-initialisations that failed */
 } gpu_driver_stats_t;
 
 /* One command in flight. */
@@ -81,10 +97,11 @@ typedef struct gpu_driver_slot {
     uint32_t in_use;
     uint32_t req_code; /* GPU_REQ_* */
     uint32_t req_id;
-    uint32_t cmd_len;  /* bytes of the virtio command */
-    uint32_t ok_type;  /* the VIRTIO_GPU_RESP_OK_* that answers it */
-    uint32_t ok_len;   /* bytes an OK response must have */
-    uint64_t fence_id; /* sent with VIRTIO_GPU_FLAG_FENCE; the response header must echo it */
+    uint32_t cmd_len;     /* bytes of the virtio command */
+    uint32_t ok_type;     /* the VIRTIO_GPU_RESP_OK_* that answers it */
+    uint32_t ok_len;      /* bytes an OK response must have */
+    uint64_t fence_id;    /* sent with VIRTIO_GPU_FLAG_FENCE; the response header must echo it */
+    uint32_t submit_tick; /* drv->ticks when it was sent */
 } gpu_driver_slot_t;
 
 typedef struct gpu_driver {
@@ -102,10 +119,17 @@ typedef struct gpu_driver {
     uint64_t next_fence; /* fence id of the next command: 1, 2, ... for the driver's lifetime, never reused */
     uint64_t features;   /* negotiated virtio features */
     uint32_t num_scanouts;
-    bool ready;       /* device live */
-    bool signal_virt; /* the virtualiser must be notified */
-    bool resp_pushed; /* responses published in this handler */
-    bool req_popped;  /* requests consumed in this handler */
+    uint32_t queue_size;   /* control queue entries wanted (config, or the default) */
+    uint32_t ticks;        /* gpu_driver_tick() calls so far (free-running) */
+    uint32_t device_epoch; /* recoveries so far: every GET_DISPLAY_INFO answer carries it */
+    uint32_t backoff;      /* ticks before the next re-initialisation; 0: no fault lately */
+    uint32_t retry_at;     /* while recovering: the tick of the next re-initialisation */
+    uint32_t live_since;   /* the tick of the last recovery */
+    bool recovering;       /* down after a fault, to be re-initialised at retry_at */
+    bool ready;            /* device live */
+    bool signal_virt;      /* the virtualiser must be notified */
+    bool resp_pushed;      /* responses published in this handler */
+    bool req_popped;       /* requests consumed in this handler */
     gpu_driver_stats_t stats;
 } gpu_driver_t;
 
@@ -116,6 +140,9 @@ void gpu_driver_handle_irq(gpu_driver_t *drv);
 
 /* The virtualiser notified: take requests (or the response queue has room again). */
 void gpu_driver_handle_requests(gpu_driver_t *drv);
+
+/* A tick of the timer (about one a second): deadlines of the commands in flight, and re-initialisation retries. */
+void gpu_driver_tick(gpu_driver_t *drv);
 
 /* True (once) if the virtualiser must be notified after the last handler. */
 bool gpu_driver_take_signal(gpu_driver_t *drv);

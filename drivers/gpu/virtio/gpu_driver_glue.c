@@ -24,6 +24,7 @@ uintptr_t gpu_driver_dma_paddr;
 static gpu_driver_t driver;
 static virtio_mmio_t mmio;
 static bool usable;
+static bool ticked; /* the config names a usable tick channel */
 
 #if defined(__aarch64__)
 static uint64_t counter_hz; /* CNTFRQ_EL0, read once at init() */
@@ -60,6 +61,21 @@ uint64_t gpu_driver_glue_dma_io(const gpu_driver_glue_config_t *c)
     return c->dma_io == GPU_DRIVER_GLUE_IO_SETVAR ? (uint64_t)gpu_driver_dma_paddr : c->dma_io;
 }
 
+/* A tick channel is usable if it is a channel id and not one of the driver's other two channels. */
+static bool tick_channel_usable(const gpu_driver_glue_config_t *c)
+{
+    if (c->tick_channel == GPU_DRIVER_GLUE_NO_CHANNEL) {
+        LOG_INFO("no tick channel: no command deadlines, no retries after a failed recovery\n");
+        return false;
+    }
+    if (c->tick_channel >= 64 || c->tick_channel == c->virt_channel || c->tick_channel == c->irq_channel) {
+        LOG_WARN("tick channel %u is not a channel of its own (virtualiser %u, irq %u): running without ticks\n",
+                 (unsigned)c->tick_channel, (unsigned)c->virt_channel, (unsigned)c->irq_channel);
+        return false;
+    }
+    return true;
+}
+
 static gpu_driver_config_t core_config(const gpu_driver_glue_config_t *c)
 {
     gpu_driver_config_t cfg = {
@@ -74,6 +90,8 @@ static gpu_driver_config_t core_config(const gpu_driver_glue_config_t *c)
             .dma_size = c->dma_size,
             .queue_size = c->queue_size,
             .clock = glue_clock(),
+            .ticked = ticked,
+            .deadline_ticks = c->deadline_ticks,
     };
     return cfg;
 }
@@ -95,6 +113,7 @@ void init(void)
     }
     virtio_mmio_bus_t bus = virtio_mmio_direct_bus((volatile void *)(uintptr_t)c->mmio_vaddr);
     bool probed = virtio_mmio_probe(&mmio, &bus, VIRTIO_ID_GPU);
+    ticked = tick_channel_usable(c);
     gpu_driver_config_t cfg = core_config(c);
     LOG_INFO("DMA region: IO address 0x%llx, at 0x%lx, %llu bytes\n", (unsigned long long)cfg.dma_io,
              (unsigned long)c->dma_vaddr, (unsigned long long)cfg.dma_size);
@@ -118,6 +137,8 @@ void notified(sddf_channel_t ch)
         sddf_irq_ack(ch);
     } else if (ch == gpu_driver_glue_config.virt_channel) {
         gpu_driver_handle_requests(&driver);
+    } else if (ticked && ch == gpu_driver_glue_config.tick_channel) {
+        gpu_driver_tick(&driver);
     } else {
         LOG_WARN("notification on unknown channel %u\n", (unsigned)ch);
     }

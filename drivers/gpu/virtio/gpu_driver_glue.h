@@ -4,10 +4,14 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define GPU_DRIVER_GLUE_MAGIC   0x56444750u /* "PGDV" read as little-endian bytes: 'P' 'G' 'D' 'V' */
-#define GPU_DRIVER_GLUE_VERSION 1u
+#define GPU_DRIVER_GLUE_VERSION 2u          /* 2: tick_channel, deadline_ticks */
+
+/* tick_channel value meaning "no timer channel": no deadlines, no deferred re-initialisation. */
+#define GPU_DRIVER_GLUE_NO_CHANNEL UINT32_MAX
 
 /*
  * dma_io value meaning "the glue takes the DMA region's IO address from the
@@ -35,10 +39,15 @@ typedef struct gpu_driver_glue_config {
     uint64_t dma_io;     /* its IO address as the device sees it, or GPU_DRIVER_GLUE_IO_SETVAR */
     uint64_t dma_size;
     uint32_t queue_size; /* control virtqueue entries wanted; 0 = default */
+    /* Timer: the channel on which the timer PD (drivers/timer/arm) notifies once a second, or
+     * GPU_DRIVER_GLUE_NO_CHANNEL. It must differ from virt_channel and irq_channel (else: logged, no ticks). */
+    uint32_t tick_channel;
+    uint32_t deadline_ticks; /* a command outstanding for more than this many ticks is a device fault; 0 = 3 */
     uint32_t _pad;
 } gpu_driver_glue_config_t;
 
-_Static_assert(sizeof(gpu_driver_glue_config_t) == 88, "gpu_driver_glue_config_t size");
+_Static_assert(sizeof(gpu_driver_glue_config_t) == 96, "gpu_driver_glue_config_t size");
+_Static_assert(offsetof(gpu_driver_glue_config_t, tick_channel) == 84, "gpu_driver_glue_config_t tick_channel");
 
 /* The setvar symbol read when dma_io is GPU_DRIVER_GLUE_IO_SETVAR (defined by the glue). */
 extern uintptr_t gpu_driver_dma_paddr;

@@ -191,8 +191,9 @@ uint32_t gpu_driver_read_num_scanouts(gpu_driver_t *drv)
     return n;
 }
 
-static const char *device_start(gpu_driver_t *drv, uint32_t queue_size)
+const char *gpu_driver_device_start(gpu_driver_t *drv)
 {
+    uint32_t queue_size = drv->queue_size;
     const char *why = gpu_driver_device_reset(drv);
     if (why != NULL) {
         return why;
@@ -235,9 +236,10 @@ gpu_driver_init_result_t gpu_driver_init(gpu_driver_t *drv, const gpu_driver_con
 {
     memset(drv, 0, sizeof(*drv));
     drv->cfg = *cfg;
+    drv->cfg.deadline_ticks = cfg->deadline_ticks != 0 ? cfg->deadline_ticks : GPU_DRIVER_DEFAULT_DEADLINE_TICKS;
     drv->next_fence = 1;
-    uint32_t queue_size = cfg->queue_size != 0 ? cfg->queue_size : GPU_DRIVER_DEFAULT_QUEUE_SIZE;
-    const char *why = config_problem(cfg, queue_size);
+    drv->queue_size = cfg->queue_size != 0 ? cfg->queue_size : GPU_DRIVER_DEFAULT_QUEUE_SIZE;
+    const char *why = config_problem(cfg, drv->queue_size);
     if (why != NULL || !attach_queues(drv)) {
         LOG_ERR("bad configuration: %s\n", why != NULL ? why : "queue regions");
         return GPU_DRIVER_INIT_BAD_CONFIG;
@@ -246,7 +248,7 @@ gpu_driver_init_result_t gpu_driver_init(gpu_driver_t *drv, const gpu_driver_con
         LOG_ERR("no device (probe failed); requests get DEVICE_ERROR\n");
         return GPU_DRIVER_INIT_DEVICE_FAILED;
     }
-    why = device_start(drv, queue_size);
+    why = gpu_driver_device_start(drv);
     if (why != NULL) {
         LOG_ERR("device initialisation failed: %s; device left reset, requests get DEVICE_ERROR\n", why);
         gpu_driver_give_up(drv);

@@ -25,5 +25,28 @@ const char *gpu_driver_device_reset(gpu_driver_t *drv);
 /* Sets FAILED (keeping the status bits already set), then resets the device. */
 void gpu_driver_give_up(gpu_driver_t *drv);
 
+/*
+ * Initialises the device (virtio 1.2 section 3.1.1): reset, features, both
+ * queues, command slots, num_scanouts, DRIVER_OK. Nothing may be in flight.
+ * NULL on success, else the reason (the device is then in no usable state).
+ */
+const char *gpu_driver_device_start(gpu_driver_t *drv);
+
+/* Answers a request (or counts it lost if the virtualiser corrupted its queue). */
+void gpu_driver_respond(gpu_driver_t *drv, uint32_t code, uint32_t id, uint32_t status);
+
+/* Returns command slot `slot` to the free list. */
+void gpu_driver_release_slot(gpu_driver_t *drv, uint32_t slot);
+
+/*
+ * A device fault (gpu_driver_recover.c): logs `why`, resets the device,
+ * answers every command in flight DEVICE_ERROR, then re-initialises the
+ * device now or on a later tick (bounded backoff).
+ */
+void gpu_driver_fault(gpu_driver_t *drv, const char *why);
+
+/* The tick's work: deadlines while live, a due re-initialisation while down. */
+void gpu_driver_tick_work(gpu_driver_t *drv);
+
 /* num_scanouts from configuration space, clamped to GPU_MAX_SCANOUTS (logged). */
 uint32_t gpu_driver_read_num_scanouts(gpu_driver_t *drv);

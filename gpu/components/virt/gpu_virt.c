@@ -295,9 +295,10 @@ static gpu_req_t *driver_reserve(gpu_virt_t *virt, const gpu_virt_inflight_t *e,
     return drv;
 }
 
+/* The request written by driver_reserve() is staged; notify_collect() publishes every one of the event at once. */
 static void driver_submit(gpu_virt_t *virt)
 {
-    gpu_queue_producer_publish(&virt->drv_req, 1);
+    gpu_queue_producer_stage(&virt->drv_req, 1);
     virt->drv_req_published = 1;
 }
 
@@ -328,11 +329,14 @@ static bool driver_turn(gpu_virt_t *virt, uint32_t client, bool round_robin)
 
 static void client_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
 {
-    gpu_resp_t resp = {.code = code, .id = id, .status = status, ._pad = 0};
     cl->owed--;
-    if (!gpu_resp_enqueue(&cl->resp, &resp)) {
+    if (gpu_queue_cached_space(&cl->resp) == 0 && gpu_queue_space(&cl->resp) == 0) {
         /* Only possible if the client corrupted its own queue's head index. */
         LOG_WARN("client response queue index corrupt; response to id %u dropped\n", id);
+    } else {
+        gpu_resp_t *slot = gpu_queue_slot(&cl->resp, cl->resp.own, sizeof(gpu_resp_t));
+        *slot = (gpu_resp_t){.code = code, .id = id, .status = status, ._pad = 0};
+        gpu_queue_producer_stage(&cl->resp, 1); /* published once per event, by notify_collect() */
     }
     cl->resp_published = 1;
     virt->dirty |= 1u << cl->index;
@@ -1218,6 +1222,9 @@ static bool client_step(gpu_virt_t *virt, uint32_t client, bool round_robin)
 
 static void notify_collect(gpu_virt_t *virt, gpu_virt_notify_t *notify)
 {
+    if (virt->drv_req_published) {
+        gpu_queue_producer_flush(&virt->drv_req);
+    }
     if (virt->drv_req_published && gpu_queue_producer_must_signal(&virt->drv_req)) {
         notify->driver = true;
     }
@@ -1229,6 +1236,9 @@ static void notify_collect(gpu_virt_t *virt, gpu_virt_notify_t *notify)
     for (uint32_t m = virt->dirty; m != 0; m &= m - 1) {
         uint32_t i = (uint32_t)__builtin_ctz(m);
         gpu_virt_client_t *cl = &virt->clients[i];
+        if (cl->resp_published) {
+            gpu_queue_producer_flush(&cl->resp);
+        }
         bool signal = cl->resp_published && gpu_queue_producer_must_signal(&cl->resp);
         signal = (cl->req_released && gpu_queue_consumer_must_signal(&cl->req)) || signal;
         if (signal) {

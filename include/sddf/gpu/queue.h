@@ -159,6 +159,23 @@ static inline void gpu_queue_producer_publish(gpu_queue_t *q, uint32_t n)
     __atomic_store_n(&q->shared->tail, q->own, __ATOMIC_RELEASE);
 }
 
+/*
+ * Producer: count `n` entries written at own .. own + n - 1 as produced, but
+ * do not show them to the consumer yet: a handler that writes many entries
+ * in one event stages each and flushes once. Space is counted from the
+ * staged index, so staged entries are never overwritten.
+ */
+static inline void gpu_queue_producer_stage(gpu_queue_t *q, uint32_t n)
+{
+    q->own += n;
+}
+
+/* Producer: make every staged entry visible at once. (R1) pairs with (A1) in gpu_queue_consumer_refresh(). */
+static inline void gpu_queue_producer_flush(gpu_queue_t *q)
+{
+    __atomic_store_n(&q->shared->tail, q->own, __ATOMIC_RELEASE);
+}
+
 /* Consumer: hand `n` read slots back. (R2) pairs with (A2) in gpu_queue_producer_refresh(). */
 static inline void gpu_queue_consumer_release(gpu_queue_t *q, uint32_t n)
 {
