@@ -52,6 +52,7 @@ EX_PLATFORMS.gpu := qemu microkit
 # multi: three clients (one source, three roles), two heads.
 EX_MULTI := examples/multi/multi_client_pd.c examples/multi/multi_client.c $(EX_CLIENT_LIB) $(BUILD)/gen/demo_image.c
 EX_MULTI_FLAGS := -Iexamples/multi $(EX_CLIENT_FLAGS)
+$(eval $(call example_pd,multi,timer,$(TIMER_ARM_SRCS),$(TIMER_ARM_FLAGS)))
 $(eval $(call example_pd,multi,multi_a,$(EX_MULTI),$(EX_MULTI_FLAGS) -DMULTI_ROLE=MULTI_ROLE_IMAGE -DMULTI_NAME=multi-a))
 $(eval $(call example_pd,multi,multi_b,$(EX_MULTI),$(EX_MULTI_FLAGS) -DMULTI_ROLE=MULTI_ROLE_PATTERN -DMULTI_NAME=multi-b))
 $(eval $(call example_pd,multi,multi_c,$(EX_MULTI),$(EX_MULTI_FLAGS) -DMULTI_ROLE=MULTI_ROLE_NO_SCANOUT -DMULTI_NAME=multi-c))
@@ -80,6 +81,7 @@ EX_PLATFORMS.restart := microkit
 
 # conform: not an example but a test system, built like one: every row of the protocol's tables on a
 # real device (tests/conformance).
+$(eval $(call example_pd,conform,timer,$(TIMER_ARM_SRCS),$(TIMER_ARM_FLAGS)))
 $(eval $(call example_pd,conform,conform,tests/conformance/conform_pd.c tests/conformance/conform.c \
 	tests/conformance/conform_rows.c $(EX_CLIENT_LIB),-Itests/conformance $(EX_CLIENT_FLAGS)))
 $(eval $(call example_pd,conform,gpu_virt,$(EX_VIRT),$(EX_VIRT_FLAGS) -Itests/conformance,.gpu_virt_config,\

@@ -6,7 +6,9 @@
  * section into the driver's object. It holds no physical address, so the
  * same source builds for qemu and Microkit: the DMA region's IO address is
  * the setvar gpu_driver_dma_paddr (GPU_DRIVER_GLUE_IO_SETVAR), which every
- * example's description sets in the driver PD.
+ * example's description sets in the driver PD. The driver's tick (deadlines
+ * for the device's commands) comes from the timer PD when the description
+ * connects the two.
  */
 #include "gpu_driver_glue.h"
 #include "sdf_config.h"
@@ -29,4 +31,10 @@ gpu_driver_glue_config_t gpu_driver_glue_config __attribute__((section(".gpu_dri
         .dma_io = GPU_DRIVER_GLUE_IO_SETVAR,
         .dma_size = SDF_MR_DRIVER_DMA_SIZE,
         .queue_size = 0,
+#ifdef SDF_CH_TIMER
+        .tick_channel = SDF_CH_TIMER, /* deadlines: a command the device holds for 3 ticks is a fault */
+#else
+        .tick_channel = GPU_DRIVER_GLUE_NO_CHANNEL,
+#endif
+        .deadline_ticks = 0,
 };
