@@ -115,7 +115,7 @@ static uint32_t cmd_resource_create_2d(vgpu_model_t *m, const uint8_t *req, uint
         return err;
     }
     vgpu_resource_t *res = calloc(1, sizeof(*res));
-    uint8_t *pixels = calloc(bytes ? bytes : 1u, 1);
+    uint8_t *pixels = vgpu_pixels_alloc(bytes);
     if (res == NULL || pixels == NULL) {
         goto oom;
     }
@@ -127,7 +127,7 @@ static uint32_t cmd_resource_create_2d(vgpu_model_t *m, const uint8_t *req, uint
     }
     return VIRTIO_GPU_RESP_OK_NODATA;
 oom:
-    free(pixels);
+    vgpu_pixels_free(pixels);
     free(res);
     return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
 }

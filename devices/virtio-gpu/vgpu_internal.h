@@ -23,6 +23,7 @@
 #define VGPU_VENDOR_ID        0x46444453u /* "SDDF" */
 #define VGPU_EDID_BASE_BYTES  128u
 #define VGPU_MIN_SCANOUT_SIDE 16u /* as QEMU: smaller scanout rectangles are refused */
+#define VGPU_PIXELS_ALIGN     64u /* a 2D resource's pixels start on a cache line */
 
 /* One split virtqueue as the driver configured it. */
 typedef struct vgpu_queue {
@@ -60,7 +61,7 @@ typedef struct vgpu_resource {
     uint32_t format; /* 2D only */
     uint32_t width;
     uint32_t height;
-    uint8_t *pixels; /* 2D only: width * 4 bytes per row, in `format` */
+    uint8_t *pixels; /* 2D only: width * 4 bytes per row, in `format`; vgpu_pixels_alloc() */
     uint64_t hostmem;
     uint64_t blob_size;
     vgpu_mem_t *backing; /* NULL = no backing attached */
@@ -174,18 +175,22 @@ void vgpu_cmd_control(vgpu_model_t *m, const uint8_t *req, uint32_t len, vgpu_re
 void vgpu_cmd_cursor(vgpu_model_t *m, const uint8_t *req, uint32_t len);
 
 /* vgpu_resource.c */
+uint8_t *vgpu_pixels_alloc(uint64_t bytes);
+void vgpu_pixels_free(uint8_t *pixels);
 vgpu_resource_t *vgpu_resource_find(const vgpu_model_t *m, uint32_t id);
 int vgpu_resource_add(vgpu_model_t *m, vgpu_resource_t *res);
 void vgpu_resource_destroy(vgpu_model_t *m, vgpu_resource_t *res);
 void vgpu_resource_destroy_all(vgpu_model_t *m);
 uint32_t vgpu_backing_map(vgpu_model_t *m, const uint8_t *entries, uint32_t nr, vgpu_resource_t *res);
 void vgpu_backing_free(vgpu_resource_t *res);
+typedef void (*vgpu_backing_visit_fn)(void *ctx, const uint8_t *bytes, uint64_t n);
+uint64_t vgpu_backing_visit(vgpu_model_t *m, const vgpu_resource_t *res, uint64_t off, uint64_t len,
+                            vgpu_backing_visit_fn visit, void *ctx);
 uint64_t vgpu_backing_read(vgpu_model_t *m, const vgpu_resource_t *res, uint64_t off, uint8_t *dst, uint64_t len);
 void *vgpu_translate(vgpu_model_t *m, uint64_t addr, uint64_t len);
 
 /* vgpu_scanout.c */
 int vgpu_format_known(uint32_t format);
-uint32_t vgpu_pixel_to_xrgb(uint32_t format, const uint8_t *px);
 void vgpu_scanout_disable(vgpu_model_t *m, uint32_t idx);
 int vgpu_scanout_attach(vgpu_model_t *m, uint32_t idx, vgpu_resource_t *res, const vgpu_model_scanout_state_t *st);
 void vgpu_scanout_flush(vgpu_model_t *m, uint32_t idx, const virtio_gpu_rect_t *r);

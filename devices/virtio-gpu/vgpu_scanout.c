@@ -39,13 +39,71 @@ int vgpu_format_known(uint32_t format)
     return format_find(format) != NULL;
 }
 
-uint32_t vgpu_pixel_to_xrgb(uint32_t format, const uint8_t *px)
+/*
+ * The conversion of one flush, resolved once: row(c, dst, src, n) turns n
+ * pixels at src (any alignment) into XRGB8888 words at dst.
+ */
+typedef struct vgpu_convert vgpu_convert_t;
+struct vgpu_convert {
+    const vgpu_format_t *f;
+    void (*row)(const vgpu_convert_t *c, uint32_t *dst, const uint8_t *src, uint64_t n);
+};
+
+#define XRGB_MASK  0x00ffffffu /* the framebuffer's X byte is 0 */
+#define XRGB_CHUNK 8u
+
+/*
+ * B, G, R, then alpha or padding in memory, on a little-endian host: each
+ * pixel read as a word is already 0xAARRGGBB, so a row is a copy that clears
+ * the top byte. Fixed-size chunks through memcpy let the compiler use vector
+ * loads and stores without assuming alignment.
+ */
+static void row_bgrx(const vgpu_convert_t *c, uint32_t *dst, const uint8_t *src, uint64_t n)
 {
-    const vgpu_format_t *f = format_find(format);
-    if (f == NULL) {
-        return 0;
+    (void)c;
+    uint64_t i = 0;
+    for (; n - i >= XRGB_CHUNK; i += XRGB_CHUNK) {
+        uint32_t px[XRGB_CHUNK];
+        memcpy(px, src + i * 4u, sizeof(px));
+        for (uint32_t j = 0; j < XRGB_CHUNK; j++) {
+            px[j] &= XRGB_MASK;
+        }
+        memcpy(dst + i, px, sizeof(px));
     }
-    return ((uint32_t)px[f->r] << 16) | ((uint32_t)px[f->g] << 8) | px[f->b];
+    for (; i < n; i++) {
+        uint32_t px;
+        memcpy(&px, src + i * 4u, sizeof(px));
+        dst[i] = px & XRGB_MASK;
+    }
+}
+
+/* Any format: components picked by their byte offsets. */
+static void row_any(const vgpu_convert_t *c, uint32_t *dst, const uint8_t *src, uint64_t n)
+{
+    const uint8_t r = c->f->r, g = c->f->g, b = c->f->b;
+    for (uint64_t i = 0; i < n; i++, src += 4) {
+        dst[i] = ((uint32_t)src[r] << 16) | ((uint32_t)src[g] << 8) | src[b];
+    }
+}
+
+static int host_little_endian(void)
+{
+    const uint32_t one = 1;
+    uint8_t first;
+    memcpy(&first, &one, 1);
+    return first == 1;
+}
+
+/* -1 for a format the model does not know (creation refuses those, so a flush never sees one). */
+static int convert_resolve(vgpu_convert_t *c, uint32_t format)
+{
+    c->f = format_find(format);
+    if (c->f == NULL) {
+        return -1;
+    }
+    int bgrx = c->f->b == 0 && c->f->g == 1 && c->f->r == 2;
+    c->row = bgrx && host_little_endian() ? row_bgrx : row_any;
+    return 0;
 }
 
 /* A black framebuffer of w x h (the old one is kept if memory is short). */
@@ -100,24 +158,49 @@ int vgpu_scanout_attach(vgpu_model_t *m, uint32_t idx, vgpu_resource_t *res, con
     return 0;
 }
 
-static void compose_row_2d(const vgpu_resource_t *res, uint32_t *dst, uint64_t x, uint64_t y, uint64_t n)
+/*
+ * One row of a blob scanout as the backing hands it over, piece by piece
+ * (one piece per memory entry it spans): whole pixels are converted straight
+ * from guest memory; a pixel split between two entries is gathered in
+ * `split` first.
+ */
+typedef struct blob_row {
+    const vgpu_convert_t *conv;
+    uint32_t *dst;
+    uint8_t split[4];
+    uint32_t split_len;
+} blob_row_t;
+
+static void blob_row_take(void *ctx, const uint8_t *bytes, uint64_t n)
 {
-    const uint8_t *src = res->pixels + (y * res->width + x) * 4u;
-    for (uint64_t i = 0; i < n; i++) {
-        dst[i] = vgpu_pixel_to_xrgb(res->format, src + i * 4u);
+    blob_row_t *row = ctx;
+    if (row->split_len > 0) {
+        uint32_t take = n < 4u - row->split_len ? (uint32_t)n : 4u - row->split_len;
+        memcpy(row->split + row->split_len, bytes, take);
+        row->split_len += take;
+        bytes += take;
+        n -= take;
+        if (row->split_len < 4u) {
+            return;
+        }
+        row->conv->row(row->conv, row->dst++, row->split, 1);
+        row->split_len = 0;
     }
+    uint64_t whole = n / 4u;
+    row->conv->row(row->conv, row->dst, bytes, whole);
+    row->dst += whole;
+    row->split_len = (uint32_t)(n % 4u);
+    memcpy(row->split, bytes + whole * 4u, row->split_len);
 }
 
 /* One row of a blob scanout, read from guest memory; pixels the backing
  * does not cover are left as they were. */
 static void compose_row_blob(vgpu_model_t *m, const vgpu_resource_t *res, const vgpu_model_scanout_state_t *st,
-                             uint8_t *tmp, uint32_t *dst, uint64_t x, uint64_t y, uint64_t n)
+                             const vgpu_convert_t *conv, uint32_t *dst, uint64_t x, uint64_t y, uint64_t n)
 {
     uint64_t off = (uint64_t)st->blob_offset + y * st->blob_stride + x * 4u;
-    uint64_t got = vgpu_backing_read(m, res, off, tmp, n * 4u) / 4u;
-    for (uint64_t i = 0; i < got; i++) {
-        dst[i] = vgpu_pixel_to_xrgb(st->blob_format, tmp + i * 4u);
-    }
+    blob_row_t row = {.conv = conv, .dst = dst};
+    (void)vgpu_backing_visit(m, res, off, n * 4u, blob_row_take, &row);
 }
 
 static uint64_t max64(uint64_t a, uint64_t b)
@@ -143,19 +226,18 @@ void vgpu_scanout_flush(vgpu_model_t *m, uint32_t idx, const virtio_gpu_rect_t *
     if (res == NULL || x0 >= x1 || y0 >= y1) {
         return;
     }
-    uint8_t *tmp = st->blob ? malloc((x1 - x0) * 4u) : NULL;
-    if (st->blob && tmp == NULL) {
+    vgpu_convert_t conv;
+    if (convert_resolve(&conv, st->blob ? st->blob_format : res->format) != 0) {
         return;
     }
     for (uint64_t y = y0; y < y1; y++) {
         uint32_t *dst = s->fb + (y - st->y) * s->fb_w + (x0 - st->x);
         if (st->blob) {
-            compose_row_blob(m, res, st, tmp, dst, x0, y, x1 - x0);
+            compose_row_blob(m, res, st, &conv, dst, x0, y, x1 - x0);
         } else {
-            compose_row_2d(res, dst, x0, y, x1 - x0);
+            conv.row(&conv, dst, res->pixels + (y * res->width + x0) * 4u, x1 - x0);
         }
     }
-    free(tmp);
 }
 
 void vgpu_scanouts_reset(vgpu_model_t *m)

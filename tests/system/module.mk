@@ -23,3 +23,16 @@ bench-anim: $(BUILD)/bin/bench-anim
 	@VH_QUIET=1 $(BUILD)/bin/bench-anim
 BENCH_TARGETS += bench-anim
 ALL_TARGETS += $(BUILD)/bin/bench-anim
+
+# make bench: one present through the whole in-process stack at 1920x1080 (full frame and 64x64 damage, 2D and
+# blob) against one memcpy of the frame in the same run; present-bench-smoke keeps it building and working.
+PRESENT_BENCH_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/bench_present.c
+$(BUILD)/bin/bench-present: $(PRESENT_BENCH_SRCS) $(ALL_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SYSTEM_TEST_FLAGS) -o $@ $(PRESENT_BENCH_SRCS) -lm
+.PHONY: bench-present
+bench-present: $(BUILD)/bin/bench-present
+	@VH_QUIET=1 $(BUILD)/bin/bench-present
+BENCH_TARGETS += bench-present
+ALL_TARGETS += $(BUILD)/bin/bench-present
+$(eval $(call add_check,present-bench-smoke,$(BUILD)/bin/bench-present,VH_QUIET=1 $(BUILD)/bin/bench-present --quick))
