@@ -1,0 +1,42 @@
+/*
+ * What the hosted platform offers a PD beyond the OS seam (sddf/os.h): the
+ * Linux objects behind its devices. Only hosted-specific code uses it (the
+ * vhost-user transport of the GPU driver, the hosted timer PD); component
+ * glue does not. See platform/hosted/README.md.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <sddf/os.h>
+
+/*
+ * Makes `fd` a source of the irq on channel `ch` (an <irq> of this PD): while
+ * the irq is unmasked and fd is readable, the runner delivers a notification
+ * on ch and masks the irq until sddf_irq_ack(ch), as for a level-triggered
+ * interrupt. The handler must consume what made fd readable. Several fds may
+ * feed one irq. 0 on success, -1 if ch is not an irq of this PD.
+ */
+int hosted_irq_bind(sddf_channel_t ch, int fd);
+
+/* The vhost-user socket to the device back-end, or -1 if this PD has none. */
+int hosted_device_fd(void);
+
+/*
+ * The memory the device may reach: every region that some PD names in a
+ * <setvar region_paddr>, at its IO address (the qemu platform's physical
+ * layout). The driver registers them with the back-end (SET_MEM_TABLE); it
+ * need not map them itself.
+ */
+typedef struct hosted_dma_region {
+    int fd; /* memfd of the region */
+    uint64_t io;
+    uint64_t size;
+    const char *name;
+} hosted_dma_region_t;
+
+#define HOSTED_MAX_DMA 8 /* VHOST_MEMORY_BASELINE_NREGIONS */
+
+/* Number of DMA regions, and region i (0 on success, -1 for a bad i). */
+unsigned hosted_dma_count(void);
+int hosted_dma_region(unsigned i, hosted_dma_region_t *out);

@@ -1,0 +1,97 @@
+# The hosted Linux platform: every PD a process, started and scheduled by the runner
+# (platform/hosted/README.md).
+#
+#   $(BUILD)/hosted/hosted-run                 the runner
+#   $(call hosted_system,VARIANT,NAME,SYSTEM_FILE,PDS)
+#                                              after hosted_pd calls: $(BUILD)/hosted/VARIANT/NAME/PD for each PD
+#   $(call hosted_pd,NAME,PD,SOURCES,FLAGS[,SECTION,CONFIG_SOURCE])
+#                                              one PD's sources (the same lists the other platforms use)
+#
+# VARIANT is `plain` ($(CC) $(CFLAGS)) or `asan` ($(CLANG), ASan and UBSan). Device-facing pieces differ
+# from the other platforms, nothing else: the timer PD's glue (drivers/timer/arm's timer.c programs the Arm
+# generic timer) is replaced by platform/hosted/timer/timer.c over the same core, and the GPU driver is
+# built with its vhost-user transport (-DGPU_DRIVER_VHOST_USER).
+include examples/pds.mk
+
+DEPS += libexpat1-dev
+
+HOSTED_DIR := platform/hosted
+HOSTED_OUT := $(BUILD)/hosted
+HOSTED_RUN := $(HOSTED_OUT)/hosted-run
+SDFGEN ?= $(BUILD)/tools/sdfgen
+HOSTED_INC := -I$(HOSTED_DIR)/include -I$(HOSTED_DIR)/src
+
+HOSTED_CC.plain = $(CC)
+HOSTED_CFLAGS.plain = $(CFLAGS)
+HOSTED_CC.asan = $(CLANG)
+HOSTED_CFLAGS.asan = $(SAN_CFLAGS)
+HOSTED_VARIANTS := plain asan
+
+# sdfgen's parser (tools/sdfgen/module.mk is read after this file, so its list is spelled out here).
+HOSTED_RUNNER_SRCS := $(wildcard $(HOSTED_DIR)/runner/*.c) $(HOSTED_DIR)/src/hosted_msg.c \
+	$(addprefix tools/sdfgen/,sdf_parse.c sdf_check.c sdf_emit.c)
+$(HOSTED_RUN): $(HOSTED_RUNNER_SRCS) $(ALL_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(HOSTED_INC) -Itools/sdfgen -o $@ $(HOSTED_RUNNER_SRCS) -lexpat
+ALL_TARGETS += $(HOSTED_RUN)
+
+HOSTED_RT_SRCS := $(HOSTED_DIR)/src/pd_runtime.c $(HOSTED_DIR)/src/hosted_msg.c
+
+# The hosted replacements of device-facing sources (see the top of this file).
+HOSTED_TIMER_GLUE := $(HOSTED_DIR)/timer/timer.c
+HOSTED_VHOST_SRCS := $(GPU_DRIVER_DIR)/virtio_vhost_user_transport.c
+hosted_srcs = $(patsubst $(TIMER_ARM_GLUE_SRCS),$(HOSTED_TIMER_GLUE),$(1)) \
+	$(if $(filter $(GPU_DRIVER_GLUE_SRCS),$(1)),$(HOSTED_VHOST_SRCS))
+hosted_flags = $(1) $(HOSTED_INC) $(if $(filter $(GPU_DRIVER_GLUE_SRCS),$(2)),-DGPU_DRIVER_VHOST_USER)
+
+define hosted_pd
+HOSTED_SRCS.$(1).$(2) := $(call hosted_srcs,$(3))
+HOSTED_FLAGS.$(1).$(2) := $(call hosted_flags,$(4),$(3))
+HOSTED_SECTION.$(1).$(2) := $(5)
+HOSTED_CONFIG.$(1).$(2) := $(6)
+endef
+
+# $(call hosted_pd_rules,VARIANT,NAME,PD,SYSTEM_FILE)
+define hosted_pd_rules
+$(HOSTED_OUT)/$(1)/$(2)/$(3).d/sdf_config.h: $(4) $(SDFGEN)
+	@mkdir -p $$(@D)
+	$(SDFGEN) -o $$@ $(4) header $(3) microkit
+$(HOSTED_OUT)/$(1)/$(2)/$(3).d/obj/%.o: %.c $(HOSTED_OUT)/$(1)/$(2)/$(3).d/sdf_config.h $(ALL_HEADERS)
+	@mkdir -p $$(@D)
+	$$(HOSTED_CC.$(1)) $$(HOSTED_CFLAGS.$(1)) $(HOSTED_FLAGS.$(2).$(3)) -I$(HOSTED_OUT)/$(1)/$(2)/$(3).d -c $$< -o $$@
+HOSTED_OBJS.$(1).$(2).$(3) := $(patsubst %.c,$(HOSTED_OUT)/$(1)/$(2)/$(3).d/obj/%.o,$(HOSTED_SRCS.$(2).$(3)))
+ifneq ($(HOSTED_SECTION.$(2).$(3)),)
+$(HOSTED_OUT)/$(1)/$(2)/$(3).d/config.bin: $(HOSTED_CONFIG.$(2).$(3)) $(HOSTED_OUT)/$(1)/$(2)/$(3).d/sdf_config.h $(ALL_HEADERS)
+	$$(HOSTED_CC.$(1)) $$(HOSTED_CFLAGS.$(1)) $(HOSTED_FLAGS.$(2).$(3)) -I$(HOSTED_OUT)/$(1)/$(2)/$(3).d -c $$< -o $$@.o
+	objcopy -O binary --only-section=$(HOSTED_SECTION.$(2).$(3)) $$@.o $$@
+	@test -s $$@ || { echo "$$< puts nothing into section $(HOSTED_SECTION.$(2).$(3))"; rm -f $$@; exit 1; }
+HOSTED_UPDATE.$(1).$(2).$(3) := --update-section $(HOSTED_SECTION.$(2).$(3))=$(HOSTED_OUT)/$(1)/$(2)/$(3).d/config.bin
+HOSTED_BIN.$(1).$(2).$(3) := $(HOSTED_OUT)/$(1)/$(2)/$(3).d/config.bin
+endif
+$(HOSTED_OUT)/$(1)/$(2)/$(3): $$(HOSTED_OBJS.$(1).$(2).$(3)) $$(HOSTED_BIN.$(1).$(2).$(3)) $(HOSTED_RT_SRCS)
+	ld -r -o $$@.o $$(HOSTED_OBJS.$(1).$(2).$(3))
+	objcopy $$(HOSTED_UPDATE.$(1).$(2).$(3)) $$@.o $$@.pd.o
+	$$(HOSTED_CC.$(1)) $$(HOSTED_CFLAGS.$(1)) $(HOSTED_INC) -rdynamic -o $$@ $$@.pd.o $(HOSTED_RT_SRCS) -ldl -lm
+endef
+
+# $(call hosted_system,VARIANT,NAME,SYSTEM_FILE,PDS): every PD's binary; the stamp checks that PDS are
+# exactly the description's PDs.
+define hosted_system
+$(foreach pd,$(4),$(eval $(call hosted_pd_rules,$(1),$(2),$(pd),$(3))))
+$(HOSTED_OUT)/$(1)/$(2)/.built: $(4:%=$(HOSTED_OUT)/$(1)/$(2)/%) $(3) $(SDFGEN)
+	@want=$$$$($(SDFGEN) $(3) pds | sort | tr '\n' ' '); have=$$$$(echo $(4) | tr ' ' '\n' | sort | tr '\n' ' '); \
+	  if [ "$$$$want" != "$$$$have" ]; then echo "hosted $(2): $(3) has PDs [$$$$want], sources given for [$$$$have]"; exit 1; fi
+	@touch $$@
+HOSTED_SYSTEMS += $(1)/$(2)
+endef
+
+# The qemu platform's ping example, unchanged but for the timer: the proof of the scheduling semantics.
+HOSTED_PING_DIR := platform/qemu/examples/ping
+$(eval $(call hosted_pd,ping,timer,$(TIMER_ARM_SRCS),$(TIMER_ARM_FLAGS)))
+$(eval $(call hosted_pd,ping,ticker,$(HOSTED_PING_DIR)/ticker.c))
+$(eval $(call hosted_pd,ping,ping,$(HOSTED_PING_DIR)/ping.c))
+$(eval $(call hosted_pd,ping,pong,$(HOSTED_PING_DIR)/pong.c,,.pong_config,$(HOSTED_PING_DIR)/pong_config.c))
+$(foreach v,$(HOSTED_VARIANTS),$(eval $(call hosted_system,$(v),ping,$(HOSTED_PING_DIR)/ping.system,timer ticker ping pong)))
+
+$(eval $(call add_check,hosted-ping,$(HOSTED_RUN) $(HOSTED_OUT)/plain/ping/.built $(HOSTED_DIR)/tests/ping.sh,\
+	$(HOSTED_DIR)/tests/ping.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/ping $(HOSTED_PING_DIR)/ping.system $(SDFGEN) $(BUILD)/hosted/run/ping))
