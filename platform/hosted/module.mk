@@ -37,9 +37,16 @@ ALL_TARGETS += $(HOSTED_RUN)
 
 HOSTED_RT_SRCS := $(HOSTED_DIR)/src/pd_runtime.c $(HOSTED_DIR)/src/hosted_msg.c
 
+# The device model as a vhost-user back-end process (plain and sanitized, like the PDs).
+HOSTED_BACKEND_SRCS := $(wildcard $(HOSTED_DIR)/backend/*.c) $(HOSTED_DIR)/src/vhost_user_io.c $(VGPU_MODEL_SRCS)
+$(HOSTED_OUT)/%/vgpu-backend: $(HOSTED_BACKEND_SRCS) $(ALL_HEADERS)
+	@mkdir -p $(@D)
+	$(HOSTED_CC.$*) $(HOSTED_CFLAGS.$*) $(HOSTED_INC) -I$(VGPU_MODEL_DIR) -o $@ $(HOSTED_BACKEND_SRCS) -lm -lpthread
+ALL_TARGETS += $(HOSTED_OUT)/plain/vgpu-backend
+
 # The hosted replacements of device-facing sources (see the top of this file).
 HOSTED_TIMER_GLUE := $(HOSTED_DIR)/timer/timer.c
-HOSTED_VHOST_SRCS := $(GPU_DRIVER_DIR)/virtio_vhost_user_transport.c
+HOSTED_VHOST_SRCS := $(GPU_DRIVER_DIR)/virtio_vhost_user_transport.c $(HOSTED_DIR)/src/vhost_user_io.c
 hosted_srcs = $(patsubst $(TIMER_ARM_GLUE_SRCS),$(HOSTED_TIMER_GLUE),$(1)) \
 	$(if $(filter $(GPU_DRIVER_GLUE_SRCS),$(1)),$(HOSTED_VHOST_SRCS))
 hosted_flags = $(1) $(HOSTED_INC) $(if $(filter $(GPU_DRIVER_GLUE_SRCS),$(2)),-DGPU_DRIVER_VHOST_USER)
@@ -95,3 +102,25 @@ $(foreach v,$(HOSTED_VARIANTS),$(eval $(call hosted_system,$(v),ping,$(HOSTED_PI
 
 $(eval $(call add_check,hosted-ping,$(HOSTED_RUN) $(HOSTED_OUT)/plain/ping/.built $(HOSTED_DIR)/tests/ping.sh,\
 	$(HOSTED_DIR)/tests/ping.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/ping $(HOSTED_PING_DIR)/ping.system $(SDFGEN) $(BUILD)/hosted/run/ping))
+
+# The examples that run here: every PD of examples/pds.mk, built for both variants.
+HOSTED_EXAMPLES := gpu multi anim
+$(foreach ex,$(HOSTED_EXAMPLES),$(foreach pd,$(EX_PDS.$(ex)),$(eval $(call hosted_pd,$(ex),$(pd),$(EX_SRCS.$(ex).$(pd)),\
+	$(EX_FLAGS.$(ex).$(pd)),$(EX_SECTION.$(ex).$(pd)),$(EX_CONFIG.$(ex).$(pd))))))
+$(foreach v,$(HOSTED_VARIANTS),$(foreach ex,$(HOSTED_EXAMPLES),\
+	$(eval $(call hosted_system,$(v),$(ex),$(call ex_system,$(ex)),$(EX_PDS.$(ex))))))
+
+# The back-end's control client (dumps, display changes), and the checks on the examples.
+HOSTED_CTL := $(HOSTED_OUT)/hosted-ctl
+$(HOSTED_CTL): $(HOSTED_DIR)/tools/hosted_ctl.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+ALL_TARGETS += $(HOSTED_CTL)
+# tests/qemu/module.mk builds imgcmp (read after this file, so its path is spelled out here).
+HOSTED_IMGCMP := $(BUILD)/tests/qemu/imgcmp
+HOSTED_TOOLS := $(HOSTED_RUN) $(HOSTED_CTL) $(HOSTED_IMGCMP) $(EXAMPLE_EXPECT) $(HOSTED_DIR)/tests/hosted-lib.sh
+HOSTED_ENV := IMGCMP=$(HOSTED_IMGCMP) EXPECT=$(EXAMPLE_EXPECT) CTL=$(HOSTED_CTL)
+
+$(eval $(call add_check,hosted-gpu,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/gpu/.built $(HOSTED_OUT)/plain/vgpu-backend \
+	$(HOSTED_DIR)/tests/gpu.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/gpu.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/gpu \
+	$(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/gpu))

@@ -11,6 +11,9 @@
 #include "gpu_driver.h"
 #include "gpu_driver_glue.h"
 #include "virtio_mmio_transport.h"
+#ifdef GPU_DRIVER_VHOST_USER
+#include "virtio_vhost_user_transport.h"
+#endif
 
 #define SDDF_LOG_COMPONENT "GPU_DRV"
 #include <sddf/log.h>
@@ -22,7 +25,11 @@ gpu_driver_glue_config_t gpu_driver_glue_config __attribute__((section(".gpu_dri
 uintptr_t gpu_driver_dma_paddr;
 
 static gpu_driver_t driver;
+#ifdef GPU_DRIVER_VHOST_USER
+static virtio_vhost_user_t vhost;
+#else
 static virtio_mmio_t mmio;
+#endif
 static bool usable;
 static bool ticked; /* the config names a usable tick channel */
 
@@ -76,10 +83,21 @@ static bool tick_channel_usable(const gpu_driver_glue_config_t *c)
     return true;
 }
 
-static gpu_driver_config_t core_config(const gpu_driver_glue_config_t *c)
+/* The device's transport: the virtio-mmio registers, or on platform/hosted a vhost-user back-end. */
+static virtio_transport_t *probe_device(const gpu_driver_glue_config_t *c)
+{
+#ifdef GPU_DRIVER_VHOST_USER
+    return virtio_vhost_user_probe(&vhost, c->irq_channel) ? &vhost.transport : NULL;
+#else
+    virtio_mmio_bus_t bus = virtio_mmio_direct_bus((volatile void *)(uintptr_t)c->mmio_vaddr);
+    return virtio_mmio_probe(&mmio, &bus, VIRTIO_ID_GPU) ? &mmio.transport : NULL;
+#endif
+}
+
+static gpu_driver_config_t core_config(const gpu_driver_glue_config_t *c, virtio_transport_t *transport)
 {
     gpu_driver_config_t cfg = {
-            .transport = &mmio.transport,
+            .transport = transport,
             .req_queue = (void *)(uintptr_t)c->req_queue_vaddr,
             .req_capacity = c->req_capacity,
             .resp_queue = (void *)(uintptr_t)c->resp_queue_vaddr,
@@ -111,15 +129,11 @@ void init(void)
                 (unsigned)c->version, (unsigned)GPU_DRIVER_GLUE_VERSION);
         return;
     }
-    virtio_mmio_bus_t bus = virtio_mmio_direct_bus((volatile void *)(uintptr_t)c->mmio_vaddr);
-    bool probed = virtio_mmio_probe(&mmio, &bus, VIRTIO_ID_GPU);
+    virtio_transport_t *transport = probe_device(c); /* NULL: no device, the core answers DEVICE_ERROR */
     ticked = tick_channel_usable(c);
-    gpu_driver_config_t cfg = core_config(c);
+    gpu_driver_config_t cfg = core_config(c, transport);
     LOG_INFO("DMA region: IO address 0x%llx, at 0x%lx, %llu bytes\n", (unsigned long long)cfg.dma_io,
              (unsigned long)c->dma_vaddr, (unsigned long long)cfg.dma_size);
-    if (!probed) {
-        cfg.transport = NULL; /* no device: the core answers every request with DEVICE_ERROR */
-    }
     usable = gpu_driver_init(&driver, &cfg) != GPU_DRIVER_INIT_BAD_CONFIG;
     if (usable) {
         gpu_driver_handle_requests(&driver);
