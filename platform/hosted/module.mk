@@ -124,3 +124,15 @@ HOSTED_ENV := IMGCMP=$(HOSTED_IMGCMP) EXPECT=$(EXAMPLE_EXPECT) CTL=$(HOSTED_CTL)
 $(eval $(call add_check,hosted-gpu,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/gpu/.built $(HOSTED_OUT)/plain/vgpu-backend \
 	$(HOSTED_DIR)/tests/gpu.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/gpu.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/gpu \
 	$(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/gpu))
+$(eval $(call add_check,hosted-multi,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/multi/.built $(HOSTED_OUT)/plain/vgpu-backend \
+	$(HOSTED_DIR)/tests/multi.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/multi.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/multi \
+	$(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/multi))
+HOSTED_ANIMCHECK := $(BUILD)/tests/qemu/animcheck
+$(eval $(call add_check,hosted-anim,$(HOSTED_TOOLS) $(HOSTED_ANIMCHECK) $(HOSTED_OUT)/plain/anim/.built \
+	$(HOSTED_OUT)/plain/vgpu-backend $(HOSTED_DIR)/tests/anim.sh,ANIMCHECK=$(HOSTED_ANIMCHECK) CTL=$(HOSTED_CTL) \
+	$(HOSTED_DIR)/tests/anim.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/anim $(HOSTED_OUT)/plain/vgpu-backend \
+	$(BUILD)/hosted/run/anim))
+# Every PD and the back-end built with ASan and UBSan, in one run of the demo (any report fails it).
+$(eval $(call add_check,hosted-gpu-asan,$(HOSTED_TOOLS) $(HOSTED_OUT)/asan/gpu/.built $(HOSTED_OUT)/asan/vgpu-backend \
+	$(HOSTED_DIR)/tests/gpu.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/gpu.sh $(HOSTED_RUN) $(HOSTED_OUT)/asan/gpu \
+	$(HOSTED_OUT)/asan/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/gpu-asan asan))

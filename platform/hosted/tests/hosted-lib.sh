@@ -38,7 +38,8 @@ fresh_dir() {
 
 # start_runner ARGS...: hosted-run in the background, everything it prints in $dir/out.log.
 start_runner() {
-    "$@" >"$dir/out.log" 2>&1 &
+    : >"$dir/out.log"
+    "$@" >>"$dir/out.log" 2>&1 &
     runner_pid=$!
 }
 

@@ -1,0 +1,52 @@
+#!/bin/sh
+# hosted-multi: the multi-client example (examples/multi) on the hosted
+# platform with a two-scanout device model back-end: three client processes,
+# one virtualiser, our driver over vhost-user. Waits for multi-a and multi-b
+# to report their drawing and multi-c its refusal, dumps both scanouts and
+# checks, as e2e-multi does on QEMU: head 0 exactly the centred image, head 1
+# exactly multi_b's pattern (never A's image), multi-c's SET_SCANOUT refused
+# with INVALID_SCANOUT_ID. Prints TAP.
+#
+#   IMGCMP=... EXPECT=... CTL=... platform/hosted/tests/multi.sh HOSTED_RUN BINDIR BACKEND SOURCE WORK_DIR
+set -u
+run=$1
+bindir=$2
+backend=$3
+src=$4
+dir=$5
+name=hosted-multi
+# shellcheck source=platform/hosted/tests/hosted-lib.sh
+. "$(dirname "$0")/hosted-lib.sh"
+fresh_dir
+trap stop_runner EXIT
+case $src in *.path) src=$(cat "$src") ;; esac
+
+start_runner "$run" -b "$bindir" -d "$backend --fd 3 --scanouts 2 --ctl $dir/ctl" examples/multi/multi.system
+a='^\[multi_a\] multi-a: drew the image on its scanout 0 \(([0-9]+x[0-9]+)\): ok$'
+b='^\[multi_b\] multi-b: drew the pattern on its scanout 0 \(([0-9]+x[0-9]+)\): ok$'
+ok=0
+for re in "$a" "$b" '^\[multi_c\] multi-c: ready with 0 scanouts$' \
+    '^\[multi_c\] multi-c: scanout request refused as expected: INVALID_SCANOUT_ID$'; do
+    wait_line "$re" 20 >/dev/null || ok=1
+done
+tap $ok "three clients on a two-scanout device report their results"
+"$CTL" "$dir/ctl" "dump 0 $dir/head-0.png" >/dev/null && "$CTL" "$dir/ctl" "dump 1 $dir/head-1.png" >/dev/null
+tap $? "both scanouts dumped"
+
+size_of() {
+    grep -E -m1 "$1" "$dir/out.log" | grep -E -o '[0-9]+x[0-9]+' | head -n1 | tr x ' '
+}
+# shellcheck disable=SC2046
+set -- $(size_of "$a")
+"$EXPECT" demo 1 "${1:-0}" "${2:-0}" "$src" "$dir/expected-0.png"
+"$IMGCMP" "$dir/expected-0.png" "$dir/head-0.png" "$dir/diff-0.png" >"$dir/cmp-0.out" 2>&1
+tap $? "head 0 (multi_a) on ${1:-?}x${2:-?}: exactly the centred image"
+# shellcheck disable=SC2046
+set -- $(size_of "$b")
+"$EXPECT" pattern "${1:-0}" "${2:-0}" "$dir/expected-1.png"
+"$IMGCMP" "$dir/expected-1.png" "$dir/head-1.png" "$dir/diff-1.png" >"$dir/cmp-1.out" 2>&1
+tap $? "head 1 (multi_b) on ${1:-?}x${2:-?}: exactly the pattern, none of multi_a's image"
+stop_runner
+errs=$(grep -c -E '\|(ERROR|FATAL)|died|runtime error|AddressSanitizer|NOT refused|draw failed' "$dir/out.log")
+tap "$errs" "no errors, sanitizer reports or dead processes in the output ($errs lines)"
+tap_end
