@@ -30,7 +30,8 @@ endef
 
 EX_CLIENT_LIB := examples/common/client_glue.c lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c
 EX_CLIENT_FLAGS := -Iexamples/common -Ilib/gpu_client -Itools/img2c
-EX_VIRT := gpu/components/virt/virt.c gpu/components/virt/gpu_virt.c
+include gpu/components/virt/sources.mk
+EX_VIRT := gpu/components/virt/virt.c $(VIRT_CORE_SRC)
 EX_VIRT_FLAGS := -Igpu/components/virt -Iexamples/common
 EX_DRV := $(GPU_DRIVER_CORE_SRCS) $(GPU_DRIVER_GLUE_SRCS)
 EX_DRV_FLAGS := -Idrivers/gpu/virtio -Iexamples/common

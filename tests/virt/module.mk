@@ -1,6 +1,6 @@
 # GPU virtualiser core tests (cmocka, plain and ASan/UBSan). The device-id
 # space is shrunk so that quota arithmetic is testable with four clients.
-VIRT_TEST_SRC := tests/virt/virt_env.c tests/support/vh_req.c gpu/components/virt/gpu_virt.c
+VIRT_TEST_SRC := tests/virt/virt_env.c tests/support/vh_req.c $(VIRT_CORE_SRC)
 VIRT_TEST_FLAGS := -Igpu/components/virt -Itests/virt -Itests/support -DGPU_VIRT_MAX_DEVICE_RESOURCES=128
 
 # The rows come from tests/conformance/conform_rows.c (tests/conformance/module.mk is read first).

@@ -9,7 +9,9 @@
  * notifications, a host test simply looks at it.
  *
  * All storage is static, sized by the compile-time maxima below; a build may
- * lower them (e.g. -DGPU_VIRT_MAX_CLIENTS=4) to shrink the state.
+ * lower them (e.g. -DGPU_VIRT_MAX_CLIENTS=4) to shrink the state. Resource
+ * slots come from one pool that the configuration divides among the
+ * clients, so the product of the client and resource maxima costs nothing.
  */
 #pragma once
 
@@ -131,32 +133,59 @@ typedef struct gpu_virt_notify {
  * gpu_virt_driver_request_client()), nothing else may write it.
  */
 
+/*
+ * Resource slots: every client's quota (max_resources) is a slice of one
+ * pool. The quotas together fit the device-id space (checked at init), so
+ * the pool never needs more slots than there are device ids.
+ */
+#define GPU_VIRT_QUOTA_SUM (GPU_VIRT_MAX_CLIENTS * GPU_VIRT_MAX_RESOURCES_PER_CLIENT)
+#define GPU_VIRT_RESOURCE_POOL                                                                                         \
+    (GPU_VIRT_QUOTA_SUM < GPU_VIRT_MAX_DEVICE_RESOURCES ? GPU_VIRT_QUOTA_SUM : GPU_VIRT_MAX_DEVICE_RESOURCES)
+
+/* A device id (free-list link), as small as the device-id space allows. */
+#if GPU_VIRT_MAX_DEVICE_RESOURCES <= 0xffffu
+typedef uint16_t gpu_virt_devid_t;
+#else
+typedef uint32_t gpu_virt_devid_t;
+#endif
+
+/* One client resource. 24 bytes: the pool is most of the state. */
 typedef struct gpu_virt_resource {
-    uint8_t state;         /* GPU_VIRT_RES_FREE / _LIVE */
-    uint8_t kind;          /* GPU_VIRT_KIND_2D / _BLOB */
-    uint8_t busy;          /* a create, unref, attach or detach of it is at the driver */
-    uint8_t has_backing;   /* memory attached (blobs: from create until detach) */
-    uint16_t scanout_refs; /* SET_SCANOUT(_BLOB) naming it at the driver */
+    uint8_t state;        /* GPU_VIRT_RES_FREE / _LIVE */
+    uint8_t kind;         /* GPU_VIRT_KIND_2D / _BLOB */
+    uint8_t busy;         /* a create, unref, attach or detach of it is at the driver */
+    uint8_t has_backing;  /* memory attached (blobs: from create until detach) */
+    uint8_t scanout_refs; /* SET_SCANOUT(_BLOB) naming it at the driver: at most one per device scanout */
+    uint8_t _pad;
     uint16_t scanout_mask; /* bit s: device scanout s shows it */
     uint32_t device_id;    /* its id on the driver connection */
-    uint32_t width;        /* 2D only */
-    uint32_t height;       /* 2D only */
-    uint32_t _pad;
-    uint64_t backing_size; /* bytes of the attached memory */
-    uint64_t blob_size;    /* blob only: its size, fixed at create */
+    uint16_t width;        /* 2D only; <= 16384 */
+    uint16_t height;       /* 2D only; <= 16384 */
+    uint64_t size; /* 2D: bytes of the attached memory (of the attach at the driver while busy); blob: its size */
 } gpu_virt_resource_t;
 
-/* A request the driver has not answered yet. */
+_Static_assert(sizeof(gpu_virt_resource_t) == 24, "resource slot size");
+_Static_assert(GPU_MAX_SCANOUTS < 256, "scanout_refs fits a byte");
+
+/*
+ * A request the driver has not answered yet: what its answer needs, not a
+ * copy of it. Whatever else a completion needs is kept where the request
+ * made its object busy (the resource's size for an attach, the scanout's
+ * pending rectangle for a set-scanout).
+ */
 typedef struct gpu_virt_inflight {
-    uint32_t driver_id; /* the id on the driver connection */
-    uint8_t origin;     /* GPU_VIRT_ORIGIN_* */
-    uint8_t client;     /* client index, for client and release requests */
-    uint8_t scanout;    /* device scanout of a set-scanout */
-    uint8_t _pad;
-    uint32_t epoch;     /* the client's epoch when it was taken (stale after a release) */
-    uint32_t next_free; /* free-list link */
-    gpu_req_t req;      /* the client's request as validated (client ids and offsets) */
+    uint32_t driver_id;   /* the id on the driver connection */
+    uint32_t client_id;   /* the client's request id, echoed in its answer */
+    uint32_t resource_id; /* client resource id it concerns (0: none) */
+    uint32_t epoch;       /* the client's epoch when it was taken (stale after a release) */
+    uint32_t next_free;   /* free-list link */
+    uint8_t origin;       /* GPU_VIRT_ORIGIN_* */
+    uint8_t client;       /* client index, for client and release requests */
+    uint8_t scanout;      /* device scanout of a set-scanout */
+    uint8_t code;         /* GPU_REQ_*: the answer must carry it */
 } gpu_virt_inflight_t;
+
+_Static_assert(sizeof(gpu_virt_inflight_t) == 24, "in-flight record size");
 
 /* A device scanout: who owns it and what it shows. */
 typedef struct gpu_virt_scanout {
@@ -165,6 +194,7 @@ typedef struct gpu_virt_scanout {
     uint16_t _pad;
     uint32_t resource_id; /* owner's resource id it shows, 0 if disabled */
     gpu_rect_t rect;      /* the rectangle of the resource it shows (blob flushes must touch it) */
+    gpu_rect_t pending;   /* while busy: the rectangle the set-scanout at the driver shows */
 } gpu_virt_scanout_t;
 
 typedef struct gpu_virt_client {
@@ -172,6 +202,7 @@ typedef struct gpu_virt_client {
     gpu_queue_t resp; /* producer */
     gpu_info_region_t *info;
     const gpu_virt_client_config_t *cfg;
+    gpu_virt_resource_t *res;    /* its max_resources slots of gpu_virt_t.res; index = resource id - 1 */
     uint32_t owed;               /* requests taken and not yet answered */
     uint32_t inflight;           /* of those, at the driver */
     uint32_t epoch;              /* bumped by a release: older answers are dropped */
@@ -181,8 +212,6 @@ typedef struct gpu_virt_client {
     uint8_t has_held;            /* `held` was taken and waits for something */
     uint8_t req_armed;           /* asked for a signal on its next request; cleared when it notifies */
     uint8_t resp_armed;          /* asked for a signal when it frees response slots; cleared likewise */
-    uint8_t resp_published;      /* responses written in this event */
-    uint8_t req_released;        /* request slots freed in this event */
     uint8_t release_phase;       /* GPU_VIRT_RELEASE_* */
     uint8_t index;               /* its position in gpu_virt_t.clients */
     uint8_t display_refused;     /* its GET_DISPLAY_INFO was answered DEVICE_ERROR: raise the event when info comes */
@@ -190,9 +219,7 @@ typedef struct gpu_virt_client {
     uint32_t release_inflight;   /* release requests at the driver */
     uint32_t released_scanouts;  /* the latest release: scanouts it disabled */
     uint32_t released_resources; /* the latest release: resources it unrefed (or retired, if refused) */
-    gpu_req_t held;              /* private copy of the request being handled */
-    gpu_display_info_t view;     /* display info as this client sees it */
-    gpu_virt_resource_t res[GPU_VIRT_MAX_RESOURCES_PER_CLIENT]; /* index = resource id - 1 */
+    gpu_req_t held;              /* private copy of the request that waits (has_held) */
 } gpu_virt_client_t;
 
 typedef struct gpu_virt {
@@ -202,6 +229,7 @@ typedef struct gpu_virt {
     gpu_queue_t drv_req;  /* producer */
     gpu_queue_t drv_resp; /* consumer */
     gpu_info_region_t *drv_info;
+    uint32_t drv_room; /* requests that may still go to the driver: free slots and in-flight entries, at least */
     uint8_t drv_req_published;
     uint8_t drv_resp_released;
     uint8_t display_valid;      /* `display` holds the device's display info */
@@ -211,7 +239,8 @@ typedef struct gpu_virt {
     uint8_t display_retries;    /* retries left after errors */
     uint8_t device_lost;        /* display info has a new device_epoch: forget everything once nothing is in flight */
     uint32_t device_losses;     /* device resets seen (statistics) */
-    uint32_t dirty;             /* bit i: client i's queues moved in this call (see notify_collect) */
+    uint32_t resp_staged;       /* bit i: answers staged for client i in this call (see notify_collect) */
+    uint32_t req_freed;         /* bit i: request slots of client i handed back in this call */
     uint32_t pending_events;    /* bit i: display event raised for client i in this call */
     uint32_t pending_released;  /* bit i: release of client i finished in this call */
     uint32_t drv_waiting;       /* bit i: client i's latest step had something for the driver and got no room */
@@ -219,11 +248,12 @@ typedef struct gpu_virt {
     uint32_t inflight_free;     /* head of the in-flight free list, GPU_VIRT_MAX_INFLIGHT if empty */
     uint32_t inflight_count;
     gpu_virt_inflight_t inflight[GPU_VIRT_MAX_INFLIGHT];
-    uint32_t devid_free;                                    /* head of the device-id free list, 0 if empty */
-    uint32_t devid_orphans;                                 /* device ids retired (still charged to their clients) */
-    uint32_t devid_next[GPU_VIRT_MAX_DEVICE_RESOURCES + 1]; /* free-list links, index = device id */
+    uint32_t devid_free;    /* head of the device-id free list, 0 if empty */
+    uint32_t devid_orphans; /* device ids retired (still charged to their clients) */
+    gpu_virt_devid_t devid_next[GPU_VIRT_MAX_DEVICE_RESOURCES + 1]; /* free-list links, index = device id */
     gpu_virt_scanout_t scanouts[GPU_MAX_SCANOUTS];
     gpu_virt_client_t clients[GPU_VIRT_MAX_CLIENTS];
+    gpu_virt_resource_t res[GPU_VIRT_RESOURCE_POOL]; /* the clients' slices, in client order */
 } gpu_virt_t;
 
 /*

@@ -1,0 +1,193 @@
+/*
+ * GPU virtualiser core: the driver's answers. They are taken in one batch
+ * per look at the queue (its fill level read once, its slots handed back
+ * once), matched to the in-flight table by id (slot in the low bits, a
+ * generation above, so stale and duplicate answers are recognised), and
+ * settle the bookkeeping of what they answer. Client answers are staged in
+ * the client's response queue and published once per client per event
+ * (notify_collect() in gpu_virt.c).
+ */
+#define SDDF_LOG_COMPONENT "GPU_VIRT"
+
+#include <string.h>
+
+#include <sddf/log.h>
+
+#include "gpu_virt_internal.h"
+
+/* An answer whose slot the client took away by corrupting its own queue's head index. */
+void virt_respond_dropped(uint32_t id)
+{
+    LOG_WARN("client response queue index corrupt; response to id %u dropped\n", id);
+}
+
+/* ---- per-command completion ---- */
+
+/*
+ * Both creates: a refused create gives the id back. A create that ended in
+ * DEVICE_ERROR may have taken effect on the device, so its id is retired
+ * (and its memory stays charged, like the id).
+ */
+static void complete_create(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_resource_t *r, uint32_t status)
+{
+    r->busy = 0;
+    if (status == GPU_STATUS_OK) {
+        return;
+    }
+    if (status == GPU_STATUS_DEVICE_ERROR) {
+        virt_devid_retire(virt, r->device_id, "create", status);
+    } else {
+        virt_devid_release(virt, cl, r->device_id);
+        virt_memory_refund(cl, r);
+    }
+    virt_res_forget(virt, r);
+}
+
+/* A failed unref keeps the resource; a successful one also disabled the scanouts showing it. */
+static void complete_unref(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_resource_t *r, uint32_t status)
+{
+    r->busy = 0;
+    if (status == GPU_STATUS_OK) {
+        virt_devid_release(virt, cl, r->device_id);
+        virt_memory_refund(cl, r);
+        virt_res_forget(virt, r);
+    }
+}
+
+/* Attach (detach: `attached` false): the backing counts from an OK answer; a 2D resource's size goes with it. */
+static void complete_backing(gpu_virt_resource_t *r, uint32_t status, bool attached)
+{
+    r->busy = 0;
+    if ((status == GPU_STATUS_OK) == attached) {
+        r->has_backing = 1; /* attach that worked, or detach that did not */
+        return;
+    }
+    r->has_backing = 0;
+    if (r->kind == GPU_VIRT_KIND_2D) {
+        r->size = 0;
+    }
+}
+
+/* Both set-scanouts: the scanout settles; an OK answer shows the resource (or nothing). */
+static void complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_virt_inflight_t *e, uint32_t status)
+{
+    gpu_virt_scanout_t *sc = &virt->scanouts[e->scanout];
+    gpu_virt_resource_t *r = virt_res_slot(cl, e->resource_id);
+    sc->busy = 0;
+    if (r != NULL) {
+        r->scanout_refs--;
+    }
+    if (status == GPU_STATUS_OK) {
+        virt_scanout_show(virt, cl, e->scanout, e->resource_id);
+        sc->rect = sc->pending;
+    }
+}
+
+static void complete_client(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status)
+{
+    gpu_virt_client_t *cl = &virt->clients[e->client];
+    switch (e->code) {
+    case GPU_REQ_RESOURCE_CREATE_2D:
+    case GPU_REQ_RESOURCE_CREATE_BLOB:
+        complete_create(virt, cl, virt_res_checked(cl, e->resource_id), status);
+        break;
+    case GPU_REQ_RESOURCE_UNREF:
+        complete_unref(virt, cl, virt_res_checked(cl, e->resource_id), status);
+        break;
+    case GPU_REQ_RESOURCE_ATTACH_BACKING:
+        complete_backing(virt_res_checked(cl, e->resource_id), status, true);
+        break;
+    case GPU_REQ_RESOURCE_DETACH_BACKING:
+        complete_backing(virt_res_checked(cl, e->resource_id), status, false);
+        break;
+    case GPU_REQ_SET_SCANOUT:
+    case GPU_REQ_SET_SCANOUT_BLOB:
+        complete_set_scanout(virt, cl, e, status);
+        break;
+    default:
+        break; /* transfers and flushes change nothing we track */
+    }
+    cl->inflight--;
+    if (e->epoch == cl->epoch) {
+        virt_respond(virt, cl, e->code, e->client_id, status);
+    }
+}
+
+/* ---- matching answers ---- */
+
+static gpu_virt_inflight_t *inflight_find(gpu_virt_t *virt, uint32_t driver_id)
+{
+    gpu_virt_inflight_t *e = &virt->inflight[driver_id & (GPU_VIRT_MAX_INFLIGHT - 1)];
+    if (e->origin == GPU_VIRT_ORIGIN_FREE || e->driver_id != driver_id) {
+        return NULL;
+    }
+    return e;
+}
+
+static void inflight_release(gpu_virt_t *virt, gpu_virt_inflight_t *e)
+{
+    e->origin = GPU_VIRT_ORIGIN_FREE;
+    e->next_free = virt->inflight_free;
+    virt->inflight_free = (uint32_t)(e - virt->inflight);
+    virt->inflight_count--;
+}
+
+/* An answer with the wrong code or an unknown status is DEVICE_ERROR: the request is treated as not done. */
+static uint32_t response_status(const gpu_virt_inflight_t *e, const gpu_resp_t *resp)
+{
+    if (resp->code != e->code) {
+        LOG_WARN("driver answered id %u with code %u, expected %u\n", resp->id, resp->code, e->code);
+        return GPU_STATUS_DEVICE_ERROR;
+    }
+    return resp->status > GPU_STATUS_MAX ? GPU_STATUS_DEVICE_ERROR : resp->status;
+}
+
+static void driver_complete(gpu_virt_t *virt, const gpu_resp_t *resp)
+{
+    gpu_virt_inflight_t *e = inflight_find(virt, resp->id);
+    if (e == NULL) {
+        LOG_WARN("driver response with unknown id %u dropped\n", resp->id);
+        return;
+    }
+    uint32_t status = response_status(e, resp);
+    switch (e->origin) {
+    case GPU_VIRT_ORIGIN_CLIENT:
+        complete_client(virt, e, status);
+        break;
+    case GPU_VIRT_ORIGIN_DISPLAY:
+        virt_display_done(virt, status);
+        break;
+    default:
+        virt_release_done(virt, e, status);
+        break;
+    }
+    inflight_release(virt, e);
+}
+
+/*
+ * Consumer side of the driver's response queue: take every answer there is,
+ * a batch per look (fill level read once, the slots handed back once), then
+ * ask for a signal on the next one (arm, re-check, cancel). Returns true if
+ * there was any.
+ */
+bool virt_driver_drain(gpu_virt_t *virt)
+{
+    bool any = false;
+    for (;;) {
+        uint32_t n = gpu_queue_length(&virt->drv_resp); /* (A1) pairs with the driver's (R1) */
+        for (uint32_t i = 0; i < n; i++) {
+            gpu_resp_t resp;
+            const void *slot_shared = gpu_queue_slot(&virt->drv_resp, virt->drv_resp.own + i, sizeof(resp));
+            memcpy(&resp, slot_shared, sizeof(resp)); /* read once */
+            driver_complete(virt, &resp);
+        }
+        if (n != 0) {
+            gpu_queue_consumer_release(&virt->drv_resp, n); /* (R2) pairs with the driver's (A2) */
+            virt->drv_resp_released = 1;
+            any = true;
+        }
+        if (gpu_queue_consumer_arm(&virt->drv_resp)) {
+            return any;
+        }
+    }
+}

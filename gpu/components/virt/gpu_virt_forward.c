@@ -1,0 +1,491 @@
+/*
+ * GPU virtualiser core: taking client requests and forwarding them.
+ *
+ * A client is served in batches. The room of its queues is computed once
+ * per batch: the requests ready, and the room for their answers beyond the
+ * answers already owed. Each request is copied out of its slot once (only
+ * the copy is checked and used) and goes through one dispatch, a switch
+ * with one small function per command: check it (gpu_virt_check.c), then
+ * answer it at once, hold it, or write its translated form into the next
+ * driver slot (written once). The client's slots are handed back once per
+ * batch; the driver queue is published once per event (notify_collect() in
+ * gpu_virt.c).
+ *
+ * Ordering. A request that changes a resource (create, unref, attach,
+ * detach) marks it busy until the driver answers; a set-scanout marks its
+ * device scanout busy and counts a reference on its resource. A later
+ * request that depends on a busy object is held (the client's queue is not
+ * read further) until the answer comes, so every check is made on settled
+ * state and completions may arrive in any order. TRANSFER_TO_2D and
+ * RESOURCE_FLUSH on a settled resource are pipelined freely.
+ */
+#include <string.h>
+
+#include "gpu_virt_internal.h"
+
+/* One serve of one client: what every request of it shares. */
+typedef struct serve {
+    gpu_virt_t *virt;
+    gpu_virt_client_t *cl;
+    uint32_t sent;  /* requests it sent to the driver */
+    bool rr;        /* a fair turn (handle_driver), not the client's own notification */
+    bool slow_gate; /* the device barrier is up, or another client waits for room: ask driver_gate_slow() */
+} serve_t;
+
+/* ---- room at the driver ---- */
+
+/*
+ * Producer side of the driver queue: drv_room ran out; count the room again
+ * from the free in-flight entries and the driver queue's space. When the
+ * queue is full, ask the driver to signal when it frees a slot (arm,
+ * re-check, cancel); when the in-flight table is full, a completion will
+ * come. Returns false if there is no room.
+ */
+static bool driver_room_refill(gpu_virt_t *virt)
+{
+    uint32_t entries = GPU_VIRT_MAX_INFLIGHT - virt->inflight_count;
+    if (entries == 0) {
+        return false;
+    }
+    if (gpu_queue_cached_space(&virt->drv_req) == 0 && gpu_queue_space(&virt->drv_req) == 0 &&
+        gpu_queue_producer_arm(&virt->drv_req)) {
+        return false;
+    }
+    uint32_t space = gpu_queue_cached_space(&virt->drv_req); /* refreshed by whichever look found room */
+    virt->drv_room = space < entries ? space : entries;
+    return virt->drv_room != 0;
+}
+
+/* Is there room for one more driver request? A predicate but for the signal it arms when there is none. */
+bool virt_driver_room(gpu_virt_t *virt)
+{
+    return virt->drv_room != 0 || driver_room_refill(virt);
+}
+
+/*
+ * May client `cl` send a request to the driver now? Not when the driver has
+ * no room (the client is then marked waiting; driver_room_refill() made sure
+ * a driver notification will come), nor, outside the round-robin, while
+ * another client waits for room: it would take that room first. Waiting
+ * clients are served by the next driver notification, in turn.
+ *
+ * A mark says what the client's latest serve found (virt_client_serve()
+ * clears it first), so that it never outlives the need: a stale one would
+ * make every other client defer to a client that waits for nothing, with no
+ * driver notification to come.
+ */
+bool virt_driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin)
+{
+    uint32_t bit = 1u << cl->index;
+    if ((!round_robin && (virt->drv_waiting & ~bit) != 0) || !virt_driver_room(virt)) {
+        virt->drv_waiting |= bit;
+        return false;
+    }
+    virt->next_client = cl->index + 1u == virt->num_clients ? 0 : cl->index + 1u;
+    return true;
+}
+
+/* The gate of a request that found no room counted, or a barrier: the whole rule. */
+static bool driver_gate_slow(const serve_t *s)
+{
+    if (virt_device_barrier(s->virt)) {
+        return false; /* display info is being refreshed: it may say the device was reset */
+    }
+    return virt_driver_gate(s->virt, s->cl, s->rr);
+}
+
+/*
+ * A check's verdict, and for a valid request whether it may go now:
+ * GPU_STATUS_*, VERDICT_WAIT or VERDICT_FORWARD. The common case (no
+ * barrier, nobody waiting, room counted) costs two tests; the rest is
+ * driver_gate_slow().
+ */
+static inline uint32_t admit(serve_t *s, uint32_t verdict)
+{
+    if (verdict != VERDICT_FORWARD || (!s->slow_gate && s->virt->drv_room != 0)) {
+        return verdict;
+    }
+    return driver_gate_slow(s) ? VERDICT_FORWARD : VERDICT_WAIT;
+}
+
+/* ---- reserve, fill, submit ---- */
+
+/*
+ * An admitted request goes to the driver: record what its answer needs
+ * (`scanout`: the device scanout of a set-scanout), and start its driver form in the next driver slot (shared memory,
+ * written once and never read): code, new driver id, and zero past the first `body` bytes of the body, which the caller
+ * fills. forward_end() stages it.
+ */
+static inline gpu_req_t *forward_begin(serve_t *s, const gpu_req_t *req, uint32_t resource_id, uint32_t scanout,
+                                       size_t body)
+{
+    gpu_virt_client_t *cl = s->cl;
+    gpu_virt_inflight_t *e = virt_inflight_alloc(s->virt, GPU_VIRT_ORIGIN_CLIENT, cl->index);
+    e->client_id = req->id;
+    e->resource_id = resource_id;
+    e->epoch = cl->epoch;
+    e->scanout = (uint8_t)scanout;
+    e->code = (uint8_t)req->code;
+    cl->inflight++;
+    gpu_req_t *slot_shared = virt_driver_slot(s->virt);
+    slot_shared->code = req->code;
+    slot_shared->id = e->driver_id;
+    memset(slot_shared->raw + body, 0, sizeof(slot_shared->raw) - body);
+    return slot_shared;
+}
+
+static inline uint32_t forward_end(serve_t *s)
+{
+    virt_driver_stage(s->virt);
+    s->sent++;
+    return VERDICT_SENT;
+}
+
+/* ---- one function per command: check, then forward ---- */
+
+static uint32_t answer_display_info(gpu_virt_t *virt, gpu_virt_client_t *cl)
+{
+    if (virt->device_lost || (!virt->display_valid && !virt->display_failed)) {
+        return VERDICT_WAIT; /* answered once there is display info that matches the bookkeeping */
+    }
+    if (!virt->display_valid) {
+        cl->display_refused = 1; /* so that it hears when display info arrives after all */
+        return GPU_STATUS_DEVICE_ERROR;
+    }
+    gpu_display_info_t view;
+    virt_view_build(virt, cl, &view);
+    memcpy(&cl->info->display, &view, sizeof(view)); /* the client's info region: written, never read */
+    cl->initialised = 1;
+    return GPU_STATUS_OK;
+}
+
+/* Both creates: the slot of client resource `id` becomes live, busy until the driver answers. */
+static gpu_virt_resource_t *res_create(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t id, uint8_t kind)
+{
+    gpu_virt_resource_t *r = virt_res_checked(cl, id);
+    memset(r, 0, sizeof(*r));
+    r->state = GPU_VIRT_RES_LIVE;
+    r->kind = kind;
+    r->busy = 1;
+    r->device_id = virt_devid_alloc(virt, cl);
+    return r;
+}
+
+static uint32_t send_create_2d(serve_t *s, const gpu_req_t *req)
+{
+    const gpu_req_create_2d_t *c = &req->create_2d;
+    uint32_t verdict = admit(s, virt_check_create_2d(s->virt, s->cl, c));
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    gpu_virt_resource_t *r = res_create(s->virt, s->cl, c->resource_id, GPU_VIRT_KIND_2D);
+    r->width = (uint16_t)c->width; /* both checked <= 16384 */
+    r->height = (uint16_t)c->height;
+    s->cl->memory += (uint64_t)c->width * c->height * GPU_BYTES_PER_PIXEL;
+    gpu_req_t *slot_shared = forward_begin(s, req, c->resource_id, 0, sizeof(*c));
+    slot_shared->create_2d = (gpu_req_create_2d_t){r->device_id, c->format, c->width, c->height};
+    return forward_end(s);
+}
+
+static uint32_t send_create_blob(serve_t *s, const gpu_req_t *req)
+{
+    const gpu_req_create_blob_t *c = &req->create_blob;
+    uint32_t verdict = admit(s, virt_check_create_blob(s->virt, s->cl, c));
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    gpu_virt_resource_t *r = res_create(s->virt, s->cl, c->resource_id, GPU_VIRT_KIND_BLOB);
+    r->has_backing = 1;
+    r->size = c->size;
+    gpu_req_t *slot_shared = forward_begin(s, req, c->resource_id, 0, sizeof(*c));
+    slot_shared->create_blob =
+            (gpu_req_create_blob_t){r->device_id, 0, s->cl->cfg->data_io_base + c->mem_addr, c->size};
+    return forward_end(s);
+}
+
+/* Unref and detach (both gpu_req_resource_t): the resource is busy until the answer; the driver sees its device id. */
+static uint32_t send_settle(serve_t *s, const gpu_req_t *req, uint32_t verdict)
+{
+    verdict = admit(s, verdict);
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    uint32_t id = req->unref.resource_id;
+    gpu_virt_resource_t *r = virt_res_checked(s->cl, id);
+    r->busy = 1;
+    gpu_req_t *slot_shared = forward_begin(s, req, id, 0, sizeof(gpu_req_resource_t));
+    slot_shared->unref.resource_id = r->device_id;
+    return forward_end(s);
+}
+
+static uint32_t send_attach(serve_t *s, const gpu_req_t *req)
+{
+    const gpu_req_attach_backing_t *a = &req->attach_backing;
+    uint32_t verdict = admit(s, virt_check_attach(s->cl, a));
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    gpu_virt_resource_t *r = virt_res_checked(s->cl, a->resource_id);
+    r->busy = 1;
+    if (r->kind == GPU_VIRT_KIND_2D) {
+        r->size = a->size; /* counts once the answer is OK; a blob's is its size already */
+    }
+    gpu_req_t *slot_shared = forward_begin(s, req, a->resource_id, 0, sizeof(*a));
+    slot_shared->attach_backing =
+            (gpu_req_attach_backing_t){r->device_id, 0, s->cl->cfg->data_io_base + a->mem_addr, a->size};
+    return forward_end(s);
+}
+
+/*
+ * Both set-scanouts, once admitted: device scanout `ds` is busy until the
+ * answer and will show `rect`; resource `id` (0: none) is referenced until
+ * then. Returns the resource's device id, GPU_RESOURCE_ID_NONE for none.
+ */
+static uint32_t scanout_begin(serve_t *s, uint32_t ds, uint32_t id, const gpu_rect_t *rect)
+{
+    s->virt->scanouts[ds].busy = 1;
+    s->virt->scanouts[ds].pending = *rect;
+    gpu_virt_resource_t *r = virt_res_slot(s->cl, id);
+    if (r == NULL) {
+        return GPU_RESOURCE_ID_NONE;
+    }
+    r->scanout_refs++;
+    return r->device_id;
+}
+
+static uint32_t send_set_scanout(serve_t *s, const gpu_req_t *req)
+{
+    const gpu_req_set_scanout_t *c = &req->set_scanout;
+    uint32_t verdict = admit(s, virt_check_set_scanout(s->virt, s->cl, c));
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    uint32_t ds = s->cl->cfg->scanouts[c->scanout_id];
+    uint32_t device_id = scanout_begin(s, ds, c->resource_id, &c->rect);
+    gpu_req_t *slot_shared = forward_begin(s, req, c->resource_id, ds, sizeof(*c));
+    gpu_rect_t none = {0, 0, 0, 0};
+    slot_shared->set_scanout =
+            (gpu_req_set_scanout_t){ds, device_id, device_id != GPU_RESOURCE_ID_NONE ? c->rect : none};
+    return forward_end(s);
+}
+
+static uint32_t send_set_scanout_blob(serve_t *s, const gpu_req_t *req)
+{
+    const gpu_req_set_scanout_blob_t *c = &req->set_scanout_blob;
+    uint32_t verdict = admit(s, virt_check_set_scanout_blob(s->virt, s->cl, c));
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    uint32_t ds = s->cl->cfg->scanouts[c->scanout_id];
+    uint32_t device_id = scanout_begin(s, ds, c->resource_id, &c->rect);
+    gpu_req_t *slot_shared = forward_begin(s, req, c->resource_id, ds, sizeof(*c));
+    gpu_req_set_scanout_blob_t d = {.scanout_id = ds, .resource_id = device_id};
+    if (device_id != GPU_RESOURCE_ID_NONE) {
+        d = *c;
+        d.scanout_id = ds;
+        d.resource_id = device_id;
+    }
+    slot_shared->set_scanout_blob = d;
+    return forward_end(s);
+}
+
+static inline uint32_t send_transfer(serve_t *s, const gpu_req_t *req)
+{
+    const gpu_req_transfer_to_2d_t *t = &req->transfer_to_2d;
+    uint32_t verdict = admit(s, virt_check_transfer(s->cl, t));
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    uint32_t device_id = virt_res_checked(s->cl, t->resource_id)->device_id;
+    gpu_req_t *slot_shared = forward_begin(s, req, t->resource_id, 0, sizeof(*t));
+    /* the offset stays relative to the attached backing, and was checked against it */
+    slot_shared->transfer_to_2d = (gpu_req_transfer_to_2d_t){device_id, t->rect, 0, t->offset};
+    return forward_end(s);
+}
+
+static inline uint32_t send_flush(serve_t *s, const gpu_req_t *req)
+{
+    const gpu_req_flush_t *f = &req->flush;
+    uint32_t verdict = admit(s, virt_check_flush(s->virt, s->cl, f));
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    uint32_t device_id = virt_res_checked(s->cl, f->resource_id)->device_id;
+    gpu_req_t *slot_shared = forward_begin(s, req, f->resource_id, 0, sizeof(*f));
+    slot_shared->flush = (gpu_req_flush_t){device_id, f->rect};
+    return forward_end(s);
+}
+
+/*
+ * The one dispatch: request `req` (the private copy) of the served client.
+ * Returns the status to answer with at once, VERDICT_WAIT (hold it) or
+ * VERDICT_SENT.
+ */
+static inline uint32_t request_dispatch(serve_t *s, const gpu_req_t *req)
+{
+    if (!s->cl->initialised && req->code != GPU_REQ_GET_DISPLAY_INFO) {
+        return req->code - 1u < GPU_REQ_MAX ? GPU_STATUS_NOT_READY : GPU_STATUS_UNSUPPORTED;
+    }
+    switch (req->code) {
+    case GPU_REQ_TRANSFER_TO_2D:
+        return send_transfer(s, req);
+    case GPU_REQ_RESOURCE_FLUSH:
+        return send_flush(s, req);
+    case GPU_REQ_GET_DISPLAY_INFO:
+        return answer_display_info(s->virt, s->cl);
+    case GPU_REQ_RESOURCE_CREATE_2D:
+        return send_create_2d(s, req);
+    case GPU_REQ_RESOURCE_CREATE_BLOB:
+        return send_create_blob(s, req);
+    case GPU_REQ_RESOURCE_UNREF:
+        return send_settle(s, req, virt_check_unref(s->cl, req->unref.resource_id));
+    case GPU_REQ_RESOURCE_ATTACH_BACKING:
+        return send_attach(s, req);
+    case GPU_REQ_RESOURCE_DETACH_BACKING:
+        return send_settle(s, req, virt_check_detach(s->cl, req->detach_backing.resource_id));
+    case GPU_REQ_SET_SCANOUT:
+        return send_set_scanout(s, req);
+    case GPU_REQ_SET_SCANOUT_BLOB:
+        return send_set_scanout_blob(s, req);
+    default:
+        return GPU_STATUS_UNSUPPORTED;
+    }
+}
+
+/* ---- taking requests ---- */
+
+/*
+ * Producer side of the response queue: answers that still have a slot
+ * beyond those owed. When there are none and nothing is owed, ask the client
+ * to signal when it frees a slot (once: resp_armed stays set until the
+ * client notifies us).
+ */
+static uint32_t answer_room(gpu_virt_client_t *cl)
+{
+    uint32_t space = gpu_queue_cached_space(&cl->resp);
+    if (space <= cl->owed) {
+        space = gpu_queue_space(&cl->resp);
+    }
+    if (space > cl->owed) {
+        return space - cl->owed;
+    }
+    if (cl->owed != 0 || cl->resp_armed) {
+        return 0; /* answers at the driver will be written first, or a signal is due */
+    }
+    if (gpu_queue_producer_arm(&cl->resp)) {
+        cl->resp_armed = 1;
+        return 0;
+    }
+    space = gpu_queue_cached_space(&cl->resp); /* the arm's re-check refreshed it */
+    return space > cl->owed ? space - cl->owed : 0;
+}
+
+/*
+ * Consumer side of the request queue, which looked empty: look again, and
+ * if it still is, ask the client to signal its next request (once:
+ * req_armed stays set until it notifies us).
+ */
+static uint32_t requests_refresh(gpu_virt_client_t *cl)
+{
+    uint32_t ready = gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
+    if (ready != 0 || cl->req_armed) {
+        return ready;
+    }
+    if (gpu_queue_consumer_arm(&cl->req)) {
+        cl->req_armed = 1;
+        return 0;
+    }
+    return gpu_queue_cached_length(&cl->req); /* the arm's re-check refreshed it */
+}
+
+/* Requests the client may take now, at most `max`: ready, and with room for their answers. */
+static uint32_t client_ready(gpu_virt_client_t *cl, uint32_t max)
+{
+    uint32_t room = answer_room(cl);
+    if (room == 0) {
+        return 0;
+    }
+    uint32_t ready = gpu_queue_cached_length(&cl->req);
+    if (ready == 0) {
+        ready = requests_refresh(cl);
+    }
+    ready = ready < room ? ready : room;
+    return ready < max ? ready : max;
+}
+
+/* Dispatch one request and answer it if that is its outcome; false if it must wait. */
+static inline bool request_handle(serve_t *s, const gpu_req_t *req)
+{
+    uint32_t outcome = request_dispatch(s, req);
+    if (outcome == VERDICT_WAIT) {
+        return false;
+    }
+    if (outcome != VERDICT_SENT) {
+        virt_respond(s->virt, s->cl, req->code, req->id, outcome);
+    }
+    return true;
+}
+
+/*
+ * Consumer side: take `n` requests (client_ready() said they are there and
+ * their answers have room) and handle each; stop at one that must wait,
+ * which becomes `held`. Hands the slots back once. Returns how many were
+ * answered or sent.
+ */
+static uint32_t client_batch(serve_t *s, uint32_t n)
+{
+    gpu_virt_client_t *cl = s->cl;
+    uint32_t taken = 0;
+    while (taken < n) {
+        gpu_req_t req;
+        const void *slot_shared = gpu_queue_slot(&cl->req, cl->req.own + taken, sizeof(gpu_req_t));
+        memcpy(&req, slot_shared, sizeof(req)); /* read once: only the copy is checked and used */
+        taken++;
+        cl->owed++;
+        if (!request_handle(s, &req)) {
+            cl->held = req;
+            cl->has_held = 1;
+            break;
+        }
+    }
+    /* (R2) once per batch, after the last read of a slot: pairs with the client's (A2) */
+    gpu_queue_consumer_release(&cl->req, taken);
+    s->virt->req_freed |= 1u << cl->index;
+    return taken - cl->has_held;
+}
+
+/*
+ * Serve client `cl`: its release if one is under way, then the request it
+ * holds, then batches of its queue, up to `budget` requests answered or
+ * sent. Stops when its queue is empty, its answers have no room, or a
+ * request must wait. `round_robin`: a fair turn (handle_driver), not its own
+ * notification. Returns how many requests (or release steps) moved.
+ */
+uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin)
+{
+    uint32_t bit = 1u << cl->index;
+    virt->drv_waiting &= ~bit; /* set again if it still needs driver room */
+    uint32_t done = cl->release_phase != GPU_VIRT_RELEASE_NONE ? virt_release_serve(virt, cl, budget, round_robin) : 0;
+    if (cl->release_phase != GPU_VIRT_RELEASE_NONE) {
+        return done;
+    }
+    serve_t s = {virt, cl, 0, round_robin, virt_device_barrier(virt) || (!round_robin && virt->drv_waiting != 0)};
+    if (cl->has_held && done < budget) {
+        if (!request_handle(&s, &cl->held)) {
+            return done;
+        }
+        cl->has_held = 0;
+        done++;
+    }
+    while (done < budget && !cl->has_held) {
+        uint32_t n = client_ready(cl, budget - done);
+        if (n == 0) {
+            break;
+        }
+        done += client_batch(&s, n);
+    }
+    if (s.sent != 0) {
+        virt->next_client = cl->index + 1u == virt->num_clients ? 0 : cl->index + 1u;
+    }
+    return done;
+}

@@ -1,0 +1,160 @@
+/*
+ * Private to the virtualiser core: what its files share. Not for the glue
+ * or tests (they use gpu_virt.h).
+ *
+ *   gpu_virt.c           entry points, configuration check, the event loop, notifications
+ *   gpu_virt_check.c     the checks: pure predicates on a request copy and settled state
+ *   gpu_virt_forward.c   taking client requests in batches, one dispatch per request
+ *                        (check, then forward into the driver queue)
+ *   gpu_virt_complete.c  driver answers: matching, per-command completion, answers to clients
+ *   gpu_virt_state.c     bookkeeping: device ids, memory, resources, scanouts
+ *   gpu_virt_display.c   the display-info cache, display events, device loss
+ *   gpu_virt_release.c   releasing a client
+ */
+#pragma once
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gpu_virt.h"
+
+#define GPU_VIRT_MAX_DIMENSION    16384u
+#define GPU_VIRT_MIN_SCANOUT_SIDE 16u /* as virtio-gpu devices: QEMU refuses a smaller scanout rectangle */
+#define GPU_VIRT_BLOB_ALIGN       4096u
+
+/* Outcomes of a check or a dispatch besides a GPU_STATUS_* answer. */
+#define VERDICT_FORWARD 0x100u /* check: valid, send it to the driver */
+#define VERDICT_WAIT    0x101u /* depends on something at the driver (or on driver room): hold it */
+#define VERDICT_SENT    0x102u /* dispatch: it went to the driver */
+
+_Static_assert(GPU_VIRT_MAX_DIMENSION <= UINT16_MAX, "resource sides are stored in 16 bits");
+
+/* ---- small shared helpers ---- */
+
+void virt_respond_dropped(uint32_t id); /* gpu_virt_complete.c: logs an answer that had no slot */
+
+/* The slot of client resource `id`, or NULL when the id is 0 or above the client's quota. */
+static inline gpu_virt_resource_t *virt_res_slot(const gpu_virt_client_t *cl, uint32_t id)
+{
+    return id - 1 < cl->cfg->max_resources ? &cl->res[id - 1] : NULL; /* id 0 wraps to UINT32_MAX */
+}
+
+/* The slot of a resource id that a check already accepted. */
+static inline gpu_virt_resource_t *virt_res_checked(const gpu_virt_client_t *cl, uint32_t id)
+{
+    assert(id - 1 < cl->cfg->max_resources && "virt_res_checked: id was validated");
+    return &cl->res[id - 1];
+}
+
+static inline bool virt_blob_enabled(const gpu_virt_t *virt)
+{
+    return (virt->display.features & GPU_FEATURE_BLOB) != 0;
+}
+
+/*
+ * While display info is being refreshed it may bring a new device_epoch (the
+ * driver reset the device), and while a loss is being handled the device
+ * holds nothing of ours: device-bound requests wait for both, so that none
+ * is made against bookkeeping the device no longer matches.
+ */
+static inline bool virt_device_barrier(const gpu_virt_t *virt)
+{
+    return (virt->display_wanted | virt->display_inflight | virt->device_lost) != 0;
+}
+
+/* Producer side of the driver queue: the slot of the next request. virt_driver_gate() made sure it is free. */
+static inline gpu_req_t *virt_driver_slot(const gpu_virt_t *virt)
+{
+    return gpu_queue_slot(&virt->drv_req, virt->drv_req.own, sizeof(gpu_req_t));
+}
+
+/*
+ * Producer side: the request written at virt_driver_slot() counts as sent;
+ * notify_collect() publishes every one of the event at once.
+ */
+static inline void virt_driver_stage(gpu_virt_t *virt)
+{
+    gpu_queue_producer_stage(&virt->drv_req, 1);
+    virt->drv_room--;
+    virt->drv_req_published = 1;
+}
+
+/* Take an in-flight entry (virt_driver_gate() made sure one is free): a new driver id for its slot. */
+static inline gpu_virt_inflight_t *virt_inflight_alloc(gpu_virt_t *virt, uint8_t origin, uint32_t client)
+{
+    uint32_t idx = virt->inflight_free;
+    assert(idx < GPU_VIRT_MAX_INFLIGHT && "virt_inflight_alloc: virt_driver_gate() was passed");
+    gpu_virt_inflight_t *e = &virt->inflight[idx];
+    virt->inflight_free = e->next_free;
+    virt->inflight_count++;
+    e->driver_id += GPU_VIRT_MAX_INFLIGHT; /* new id, same slot in the low bits */
+    e->origin = origin;
+    e->client = (uint8_t)client;
+    return e;
+}
+
+/*
+ * Producer side of client `cl`'s response queue: stage one answer (the slot
+ * is written once). Its slot was reserved when the request was taken
+ * (answer_room() in gpu_virt_forward.c), so there is one unless the client
+ * corrupted its own queue's head index. notify_collect() publishes.
+ */
+static inline void virt_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
+{
+    cl->owed--;
+    if (gpu_queue_cached_space(&cl->resp) == 0 && gpu_queue_space(&cl->resp) == 0) {
+        virt_respond_dropped(id);
+        return;
+    }
+    gpu_resp_t *slot_shared = gpu_queue_slot(&cl->resp, cl->resp.own, sizeof(gpu_resp_t));
+    *slot_shared = (gpu_resp_t){.code = code, .id = id, .status = status, ._pad = 0};
+    gpu_queue_producer_stage(&cl->resp, 1);
+    virt->resp_staged |= 1u << cl->index;
+}
+
+/* ---- gpu_virt_check.c: pure, read only the copy and settled state ---- */
+
+uint32_t virt_check_create_2d(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_create_2d_t *c);
+uint32_t virt_check_create_blob(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_create_blob_t *c);
+uint32_t virt_check_unref(const gpu_virt_client_t *cl, uint32_t id);
+uint32_t virt_check_attach(const gpu_virt_client_t *cl, const gpu_req_attach_backing_t *a);
+uint32_t virt_check_detach(const gpu_virt_client_t *cl, uint32_t id);
+uint32_t virt_check_set_scanout(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_set_scanout_t *s);
+uint32_t virt_check_set_scanout_blob(const gpu_virt_t *virt, const gpu_virt_client_t *cl,
+                                     const gpu_req_set_scanout_blob_t *s);
+uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t);
+uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f);
+
+/* ---- gpu_virt_state.c ---- */
+
+uint32_t virt_devid_alloc(gpu_virt_t *virt, gpu_virt_client_t *cl);
+void virt_devid_release(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t id);
+void virt_devid_retire(gpu_virt_t *virt, uint32_t id, const char *what, uint32_t status);
+void virt_devids_reset(gpu_virt_t *virt);
+void virt_memory_refund(gpu_virt_client_t *cl, const gpu_virt_resource_t *r);
+void virt_scanout_show(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t ds, uint32_t id);
+void virt_res_forget(gpu_virt_t *virt, gpu_virt_resource_t *r);
+
+/* ---- gpu_virt_forward.c ---- */
+
+bool virt_driver_room(gpu_virt_t *virt);
+bool virt_driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
+uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin);
+
+/* ---- gpu_virt_complete.c ---- */
+
+bool virt_driver_drain(gpu_virt_t *virt);
+
+/* ---- gpu_virt_display.c ---- */
+
+void virt_view_build(const gpu_virt_t *virt, const gpu_virt_client_t *cl, gpu_display_info_t *view);
+void virt_display_done(gpu_virt_t *virt, uint32_t status);
+bool virt_display_pump(gpu_virt_t *virt);
+bool virt_device_forget(gpu_virt_t *virt);
+
+/* ---- gpu_virt_release.c ---- */
+
+void virt_release_begin(gpu_virt_t *virt, gpu_virt_client_t *cl);
+uint32_t virt_release_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin);
+void virt_release_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status);
