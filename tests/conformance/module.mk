@@ -11,3 +11,8 @@ CONFORM_TEST_FLAGS := -I$(CONFORM_DIR) -Itests/system -Itests/support -I$(GPU_DR
 	-Igpu/components/virt -Ilib/gpu_client
 
 $(eval $(call unit_test,conformance,$(CONFORM_TEST_SRCS),$(CONFORM_TEST_FLAGS)))
+
+# The driver connection's rows (test_conform_driver.c): the driver core and the device model, no virtualiser.
+CONFORM_DRIVER_SRCS := $(CONFORM_DIR)/test_conform_driver.c tests/support/vgpu_harness.c tests/support/vh_req.c \
+	tests/support/vh_log.c $(GPU_DRIVER_CORE_SRCS) $(VGPU_MODEL_SRCS)
+$(eval $(call unit_test,conformance-driver,$(CONFORM_DRIVER_SRCS),-Itests/support -I$(GPU_DRIVER_DIR) -I$(VGPU_MODEL_DIR)))

@@ -45,7 +45,7 @@ static gpu_req_t request_for(uint32_t code, uint32_t id)
     case GPU_REQ_GET_DISPLAY_INFO:
         return vh_req_display_info(id);
     case GPU_REQ_SET_SCANOUT:
-        return vh_req_set_scanout(id, 0, 50, vh_rect(0, 0, 8, 8));
+        return vh_req_set_scanout(id, 0, 50, vh_rect(0, 0, 16, 16));
     case GPU_REQ_TRANSFER_TO_2D:
         return vh_req_transfer(id, 50, vh_rect(0, 0, 8, 8), 0);
     case GPU_REQ_RESOURCE_FLUSH:
@@ -53,7 +53,7 @@ static gpu_req_t request_for(uint32_t code, uint32_t id)
     case GPU_REQ_RESOURCE_CREATE_BLOB:
         return vh_req_create_blob(id, 51, VH_DATA_IO, 4096);
     case GPU_REQ_SET_SCANOUT_BLOB:
-        return vh_req_set_scanout_blob(id, 0, 51, vh_rect(0, 0, 8, 8), GPU_FORMAT_B8G8R8X8_UNORM, 8, 8, 32, 0);
+        return vh_req_set_scanout_blob(id, 0, 51, vh_rect(0, 0, 16, 16), GPU_FORMAT_B8G8R8X8_UNORM, 16, 16, 64, 0);
     default:
         return vh_req_create_2d(id, 9, GPU_FORMAT_B8G8R8X8_UNORM, 8, 8);
     }

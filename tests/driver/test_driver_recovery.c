@@ -432,6 +432,29 @@ static void test_fences_continue_across_recovery(void **state)
     assert_int_equal(resp.status, GPU_STATUS_OK);
 }
 
+/*
+ * docs/protocol.md section 11: after a recovery, until a GET_DISPLAY_INFO
+ * has been answered OK by the new device, every other request is
+ * DEVICE_ERROR and never reaches it (the virtualiser has not seen the new
+ * epoch yet, so such a request was meant for the old device).
+ */
+static void test_requests_refused_until_display_info(void **state)
+{
+    vgpu_harness_t *h = *state;
+    vgpu_model_fault_needs_reset(h->model);
+    vh_run(h);
+    assert_int_equal(h->drv->device_epoch, 1);
+    vgpu_model_stats_t st;
+    vgpu_model_stats(h->model, &st);
+    uint64_t commands = st.commands;
+    gpu_req_t create = vh_req_create_2d(1, 7, GPU_FORMAT_B8G8R8X8_UNORM, 16, 16);
+    assert_int_equal(vh_call(h, &create), GPU_STATUS_DEVICE_ERROR);
+    vgpu_model_stats(h->model, &st);
+    assert_true(st.commands == commands);
+    assert_recovered(h, 1);   /* GET_DISPLAY_INFO: OK, epoch 1 */
+    client_sequence(h, 7, 3); /* the id the refused create named is free on the new device */
+}
+
 int main(void)
 {
     setenv("VH_QUIET", "1", 1);
@@ -446,6 +469,7 @@ int main(void)
             cmocka_unit_test(test_no_ticks),
             cmocka_unit_test(test_fault_without_reset),
             cmocka_unit_test_setup_teardown(test_fences_continue_across_recovery, dt_setup, dt_teardown),
+            cmocka_unit_test_setup_teardown(test_requests_refused_until_display_info, dt_setup, dt_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,6 +73,7 @@ void vh_options_default(vh_options_t *opt)
     opt->data_size = 16u << 20;
     opt->clock_step_ns = 1000000u;
     opt->ticked = true;
+    opt->display_info_first = true;
 }
 
 static void *zalloc(size_t size)
@@ -138,6 +139,19 @@ vgpu_harness_t *vh_create(const vh_options_t *opt)
         return NULL;
     }
     start_driver(h);
+    if (h->opt.display_info_first && h->init_result == GPU_DRIVER_INIT_OK) {
+        gpu_req_t info = {.code = GPU_REQ_GET_DISPLAY_INFO, .id = VH_DISPLAY_INFO_ID};
+        (void)vh_call(h, &info);
+        while (vh_pending(h) > 0) {
+            gpu_resp_t r;
+            (void)vh_pop(h, &r);
+        }
+        /* Counters start from here, as if the driver had just started (its fence ids go on: the next is 2). */
+        memset(&h->drv->stats, 0, sizeof(h->drv->stats));
+        h->signals = 0;
+        h->mmio_writes = 0;
+        h->queue_notifies = 0;
+    }
     return h;
 }
 

@@ -29,9 +29,10 @@
 #include "vgpu_model.h"
 #include "vh_req.h"
 
-#define VH_DMA_IO      0x40000000ull
-#define VH_DATA_IO     0x100000000ull
-#define VH_NO_RESPONSE 0xffffffffu
+#define VH_DMA_IO          0x40000000ull
+#define VH_DATA_IO         0x100000000ull
+#define VH_NO_RESPONSE     0xffffffffu
+#define VH_DISPLAY_INFO_ID 0xfffffff0u /* the id of vh_create()'s GET_DISPLAY_INFO */
 
 typedef struct vh_options {
     vgpu_model_config_t model; /* translate is set by the harness */
@@ -53,6 +54,13 @@ typedef struct vh_options {
     /* If set, called whenever the driver notifies its virtualiser (after vh_kick() or an interrupt). */
     void (*on_signal)(void *ctx);
     void *signal_ctx;
+    /*
+     * Default true: vh_create() sends one GET_DISPLAY_INFO once the driver is
+     * live and drops its answer, as a virtualiser does first (the driver
+     * refuses everything else NOT_READY until then). A whole-stack rig sets
+     * it false: its virtualiser asks itself.
+     */
+    bool display_info_first;
 } vh_options_t;
 
 typedef struct vgpu_harness {

@@ -31,6 +31,15 @@ static void client_display(gpu_client_t *c, void *ctx)
     }
 }
 
+static void client_reset(gpu_client_t *c, void *ctx)
+{
+    sys_client_t *sc = ctx;
+    sc->device_resets++;
+    if (sc->on_reset != NULL) {
+        sc->on_reset(c, sc->on_display_ctx);
+    }
+}
+
 static void setup_client(sys_rig_t *r, uint32_t i, const sys_client_spec_t *spec)
 {
     sys_client_t *sc = &r->clients[i];
@@ -50,6 +59,7 @@ static void setup_client(sys_rig_t *r, uint32_t i, const sys_client_spec_t *spec
             .data_size = spec->data_size != 0 ? spec->data_size : SYS_CLIENT_DATA,
             .notify = client_notify,
             .display_changed = client_display,
+            .device_reset = client_reset,
             .ctx = sc,
     };
     if (!gpu_client_init(&sc->client, &sc->cfg)) {
@@ -89,6 +99,7 @@ sys_rig_t *sys_rig_new(const vh_options_t *opt, uint32_t n, const sys_client_spe
     sys_rig_t *r = calloc(1, sizeof(*r));
     vh_options_t o = *opt;
     o.data_size = (uint64_t)SYS_MAX_CLIENTS * SYS_CLIENT_DATA;
+    o.display_info_first = false; /* the virtualiser asks itself */
     if (r == NULL || n > SYS_MAX_CLIENTS || (r->h = vh_create(&o)) == NULL) {
         abort();
     }

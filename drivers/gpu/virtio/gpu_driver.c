@@ -138,6 +138,7 @@ static void complete(gpu_driver_t *drv, const virtq_completion_t *c)
     uint32_t status = check_response(drv, s, c, resp);
     if (status == GPU_STATUS_OK && s->req_code == GPU_REQ_GET_DISPLAY_INFO) {
         publish_display_info(drv, resp);
+        drv->display_known = true;
     }
     drv->stats.completed++;
     gpu_driver_respond(drv, s->req_code, s->req_id, status);
@@ -265,13 +266,32 @@ static void submit(gpu_driver_t *drv, const gpu_req_t *req)
     drv->stats.submitted++;
 }
 
+/*
+ * Until a GET_DISPLAY_INFO has been answered OK on the device as it is now,
+ * every other request is refused without reaching it: NOT_READY at start
+ * (docs/protocol.md section 4), DEVICE_ERROR after a recovery (section 11),
+ * so that nothing the virtualiser meant for the old device reaches the new
+ * one before the virtualiser has seen the new device_epoch.
+ */
+static uint32_t gate_status(const gpu_driver_t *drv, uint32_t code)
+{
+    if (!drv->ready) {
+        return GPU_STATUS_DEVICE_ERROR;
+    }
+    if (drv->display_known || code == GPU_REQ_GET_DISPLAY_INFO) {
+        return GPU_STATUS_OK;
+    }
+    return drv->device_epoch == 0 ? GPU_STATUS_NOT_READY : GPU_STATUS_DEVICE_ERROR;
+}
+
 static void handle_request(gpu_driver_t *drv, const gpu_req_t *req)
 {
     drv->stats.requests++;
+    uint32_t gate = gate_status(drv, req->code);
     if (req->code == 0 || req->code > GPU_REQ_MAX) {
         gpu_driver_respond(drv, req->code, req->id, GPU_STATUS_UNSUPPORTED);
-    } else if (!drv->ready) {
-        gpu_driver_respond(drv, req->code, req->id, GPU_STATUS_DEVICE_ERROR);
+    } else if (gate != GPU_STATUS_OK) {
+        gpu_driver_respond(drv, req->code, req->id, gate);
     } else {
         submit(drv, req);
     }

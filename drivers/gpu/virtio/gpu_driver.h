@@ -127,6 +127,7 @@ typedef struct gpu_driver {
     uint32_t live_since;   /* the tick of the last recovery */
     bool recovering;       /* down after a fault, to be re-initialised at retry_at */
     bool ready;            /* device live */
+    bool display_known;    /* a GET_DISPLAY_INFO was answered OK since the device (re)started */
     bool signal_virt;      /* the virtualiser must be notified */
     bool resp_pushed;      /* responses published in this handler */
     bool req_popped;       /* requests consumed in this handler */

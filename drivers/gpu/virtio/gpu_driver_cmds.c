@@ -1,9 +1,14 @@
 /*
  * One function per protocol request: each builds its virtio-gpu command in
  * DMA memory. mem_addr fields are already IO addresses (the virtualiser
- * translated and range-checked them); what is checked here is only what the
- * virtio encoding itself needs (non-empty, no wrap-around, entry count, blob
- * page alignment) and what the device lacks (blob).
+ * translated and range-checked them). What is checked here: what the virtio
+ * encoding itself needs (non-empty, no wrap-around, entry count, blob page
+ * alignment), what the device lacks (blob), and the checks of
+ * docs/protocol.md section 7 that need no state (formats, sizes, empty or
+ * too small rectangles): virtio-gpu devices accept some of those (QEMU
+ * creates a 2D resource of width 0 and transfers an empty rectangle), so the
+ * driver keeps its side of the protocol itself. What needs the device's
+ * state (resources, backing, bounds) the device checks.
  */
 #include "gpu_driver_internal.h"
 
@@ -64,6 +69,21 @@ static uint32_t mem_entries(virtio_gpu_mem_entry_t *out, uint64_t addr, uint64_t
     return (uint32_t)count;
 }
 
+static bool rect_empty(gpu_rect_t r)
+{
+    return r.width == 0 || r.height == 0;
+}
+
+static bool scanout_rect_too_small(gpu_rect_t r)
+{
+    return r.width < GPU_MIN_SCANOUT_SIDE || r.height < GPU_MIN_SCANOUT_SIDE;
+}
+
+static bool size_valid(uint32_t width, uint32_t height)
+{
+    return width != 0 && height != 0 && width <= GPU_MAX_DIMENSION && height <= GPU_MAX_DIMENSION;
+}
+
 static uint32_t build_get_display_info(uint8_t *cmd, gpu_driver_slot_t *s)
 {
     virtio_gpu_ctrl_hdr_t c = hdr(VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
@@ -76,6 +96,9 @@ static uint32_t build_get_display_info(uint8_t *cmd, gpu_driver_slot_t *s)
 
 static uint32_t build_create_2d(const gpu_req_create_2d_t *r, uint8_t *cmd, gpu_driver_slot_t *s)
 {
+    if (!gpu_format_valid(r->format) || !size_valid(r->width, r->height)) {
+        return GPU_STATUS_INVALID_PARAMETER;
+    }
     virtio_gpu_resource_create_2d_t c = {
             .hdr = hdr(VIRTIO_GPU_CMD_RESOURCE_CREATE_2D),
             .resource_id = r->resource_id,
@@ -134,6 +157,9 @@ static uint32_t build_attach_backing(const gpu_req_attach_backing_t *r, uint8_t 
 
 static uint32_t build_set_scanout(const gpu_req_set_scanout_t *r, uint8_t *cmd, gpu_driver_slot_t *s)
 {
+    if (r->resource_id != GPU_RESOURCE_ID_NONE && scanout_rect_too_small(r->rect)) {
+        return GPU_STATUS_INVALID_PARAMETER;
+    }
     virtio_gpu_set_scanout_t c = {
             .hdr = hdr(VIRTIO_GPU_CMD_SET_SCANOUT),
             .r = rect(r->rect),
@@ -144,11 +170,21 @@ static uint32_t build_set_scanout(const gpu_req_set_scanout_t *r, uint8_t *cmd, 
     return expect_nodata(s, sizeof(c));
 }
 
+/* The blob framebuffer's fields (stride >= width * 4 cannot overflow: width <= 16384). */
+static bool blob_layout_valid(const gpu_req_set_scanout_blob_t *r)
+{
+    return gpu_format_valid(r->format) && size_valid(r->width, r->height) &&
+           r->stride >= r->width * GPU_BYTES_PER_PIXEL && !scanout_rect_too_small(r->rect);
+}
+
 static uint32_t build_set_scanout_blob(const gpu_driver_t *drv, const gpu_req_set_scanout_blob_t *r, uint8_t *cmd,
                                        gpu_driver_slot_t *s)
 {
     if (!has_blob(drv)) {
         return GPU_STATUS_UNSUPPORTED;
+    }
+    if (r->resource_id != GPU_RESOURCE_ID_NONE && !blob_layout_valid(r)) {
+        return GPU_STATUS_INVALID_PARAMETER;
     }
     virtio_gpu_set_scanout_blob_t c = {
             .hdr = hdr(VIRTIO_GPU_CMD_SET_SCANOUT_BLOB),
@@ -167,6 +203,9 @@ static uint32_t build_set_scanout_blob(const gpu_driver_t *drv, const gpu_req_se
 
 static uint32_t build_transfer_to_2d(const gpu_req_transfer_to_2d_t *r, uint8_t *cmd, gpu_driver_slot_t *s)
 {
+    if (rect_empty(r->rect)) {
+        return GPU_STATUS_INVALID_PARAMETER;
+    }
     virtio_gpu_transfer_to_host_2d_t c = {
             .hdr = hdr(VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D),
             .r = rect(r->rect),
@@ -179,6 +218,9 @@ static uint32_t build_transfer_to_2d(const gpu_req_transfer_to_2d_t *r, uint8_t 
 
 static uint32_t build_flush(const gpu_req_flush_t *r, uint8_t *cmd, gpu_driver_slot_t *s)
 {
+    if (rect_empty(r->rect)) {
+        return GPU_STATUS_INVALID_PARAMETER;
+    }
     virtio_gpu_resource_flush_t c = {
             .hdr = hdr(VIRTIO_GPU_CMD_RESOURCE_FLUSH),
             .r = rect(r->rect),

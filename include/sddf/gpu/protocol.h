@@ -61,6 +61,30 @@
 #define GPU_FORMAT_R8G8B8X8_UNORM 134u
 #define GPU_BYTES_PER_PIXEL       4u
 
+/* Largest width or height of a 2D resource or blob framebuffer (docs/protocol.md section 7). */
+#define GPU_MAX_DIMENSION 16384u
+
+/* Smallest side of a rectangle a scanout shows: virtio-gpu devices (QEMU) refuse smaller ones. */
+#define GPU_MIN_SCANOUT_SIDE 16u
+
+/* True for one of the eight GPU_FORMAT_* values. */
+static inline int gpu_format_valid(uint32_t format)
+{
+    switch (format) {
+    case GPU_FORMAT_B8G8R8A8_UNORM:
+    case GPU_FORMAT_B8G8R8X8_UNORM:
+    case GPU_FORMAT_A8R8G8B8_UNORM:
+    case GPU_FORMAT_X8R8G8B8_UNORM:
+    case GPU_FORMAT_R8G8B8A8_UNORM:
+    case GPU_FORMAT_X8B8G8R8_UNORM:
+    case GPU_FORMAT_A8B8G8R8_UNORM:
+    case GPU_FORMAT_R8G8B8X8_UNORM:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Capability bits in gpu_display_info_t.features. */
 #define GPU_FEATURE_BLOB (1u << 0) /* RESOURCE_CREATE_BLOB and SET_SCANOUT_BLOB work */
 #define GPU_FEATURE_EDID (1u << 1) /* the device has EDID data (informational) */
