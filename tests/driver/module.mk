@@ -15,3 +15,8 @@ $(eval $(call unit_test,driver-recovery,tests/driver/test_driver_recovery.c $(DR
 $(eval $(call unit_test,driver-virtq,tests/driver/test_virtq.c $(GPU_DRIVER_DIR)/virtq.c,-I$(GPU_DRIVER_DIR)))
 # The glue over a recording OS seam and a register window in memory (DMA IO address from config or setvar).
 $(eval $(call unit_test,driver-glue-seam,tests/driver/test_driver_glue.c $(GPU_DRIVER_CORE_SRCS) $(GPU_DRIVER_GLUE_SRCS),-I$(GPU_DRIVER_DIR)))
+# The split virtqueue against a device on another thread, under ThreadSanitizer: fails if V1 or V3 is weakened.
+$(BUILD)/tsan/driver-virtq-threads: tests/driver/test_virtq_threads.c $(GPU_DRIVER_DIR)/virtq.c $(ALL_HEADERS)
+	@mkdir -p $(@D)
+	$(CLANG) $(TSAN_CFLAGS) -I$(GPU_DRIVER_DIR) -o $@ tests/driver/test_virtq_threads.c $(GPU_DRIVER_DIR)/virtq.c -lcmocka -lpthread
+$(eval $(call add_check,driver-virtq-tsan,$(BUILD)/tsan/driver-virtq-threads,TSAN_OPTIONS=halt_on_error=1:exitcode=66 CMOCKA_MESSAGE_OUTPUT=TAP $(BUILD)/tsan/driver-virtq-threads))
