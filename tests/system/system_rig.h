@@ -48,6 +48,8 @@ typedef struct sys_client {
     uint32_t display_changes;
     void (*on_display)(gpu_client_t *c, void *ctx);
     void *on_display_ctx;
+    uint32_t device_resets;
+    void (*on_reset)(gpu_client_t *c, void *ctx); /* gpu_client_config_t.device_reset, with on_display_ctx */
 } sys_client_t;
 
 typedef struct sys_rig {

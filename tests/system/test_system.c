@@ -135,11 +135,18 @@ static void attach_demo(sys_rig_t *r, uint32_t i, gpu_demo_t *d)
     sys_client_start(r, i);
 }
 
+static void multi_reset(gpu_client_t *c, void *ctx)
+{
+    (void)c;
+    multi_client_device_reset(ctx);
+}
+
 static void attach_multi(sys_rig_t *r, uint32_t i, multi_client_t *m, uint32_t role, const char *name)
 {
     multi_client_config_t cfg = {.name = name, .role = role, .image = &demo_image, .fb_offset = 0};
     multi_client_init(m, &r->clients[i].client, &cfg);
     r->clients[i].on_display = multi_display;
+    r->clients[i].on_reset = multi_reset;
     r->clients[i].on_display_ctx = m;
     sys_client_start(r, i);
 }
@@ -324,6 +331,104 @@ static void test_multi_isolation_in_pixels(void **state)
     assert_int_equal(c.failures, 0);
     assert_int_equal(vh_log_count("multi-c: scanout request refused as expected: INVALID_SCANOUT_ID"), 1);
     sys_rig_free(r);
+}
+
+/* Client 0's image on device scanout 0 and client 1's pattern on device scanout 1, both exact. */
+static void check_two_heads(sys_rig_t *r)
+{
+    uint32_t w, h;
+    const uint32_t *fb = sys_rig_screen(r, 0, &w, &h);
+    demo_want_t dw = {1, w, h};
+    assert_int_equal(w, 640);
+    assert_int_equal(mismatches(fb, w, h, want_centred_image, &dw), 0);
+    fb = sys_rig_screen(r, 1, &w, &h);
+    assert_int_equal(w, 800);
+    assert_int_equal(mismatches(fb, w, h, want_pattern, NULL), 0);
+}
+
+static void assert_screen_black(sys_rig_t *r, uint32_t idx)
+{
+    uint32_t w, h;
+    const uint32_t *fb = sys_rig_screen(r, idx, &w, &h);
+    for (size_t i = 0; fb != NULL && i < (size_t)w * h; i++) {
+        assert_int_equal(fb[i], 0);
+    }
+}
+
+/*
+ * Device loss through the whole stack (docs/protocol.md section 11): two
+ * clients drawing on two heads, then a device fault. The driver resets and
+ * re-initialises the device (it lost every resource: both heads go black),
+ * the virtualiser forgets every client's state, each client's device_reset
+ * callback runs and the clients draw again: both heads exact, no reboot.
+ * `inject` makes the fault: DEVICE_NEEDS_RESET, or a command the device
+ * holds past the driver's deadline.
+ */
+static void fault_then_recovery(void (*inject)(sys_rig_t *r, multi_client_t *a))
+{
+    sys_rig_t *r = three_client_rig();
+    multi_client_t a, b, c;
+    vh_log_reset();
+    attach_multi(r, 0, &a, MULTI_ROLE_IMAGE, "multi-a");
+    attach_multi(r, 1, &b, MULTI_ROLE_PATTERN, "multi-b");
+    attach_multi(r, 2, &c, MULTI_ROLE_NO_SCANOUT, "multi-c");
+    sys_rig_run(r);
+    check_two_heads(r);
+    inject(r, &a);
+    assert_int_equal(r->h->drv->stats.device_faults, 1);
+    assert_int_equal(r->h->drv->device_epoch, 1);
+    assert_int_equal(vh_log_count("GPU_DRV|INFO: device recovered: epoch 1"), 1);
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(r->clients[i].device_resets, 1);
+        assert_int_equal(gpu_client_display(&r->clients[i].client)->device_epoch, 1);
+    }
+    assert_int_equal(vh_log_count("multi-a: the device was reset"), 1);
+    assert_int_equal(a.draws, 2);
+    assert_int_equal(b.draws, 2);
+    check_two_heads(r);
+    assert_int_equal(vgpu_model_resource_count(r->h->model), 2); /* nothing of the old device lingers */
+    assert_int_equal(a.failures, 0);
+    assert_int_equal(b.failures, 0);
+    sys_rig_free(r);
+}
+
+static void inject_needs_reset(sys_rig_t *r, multi_client_t *a)
+{
+    (void)a;
+    vgpu_model_fault_needs_reset(r->h->model);
+    vh_run(r->h); /* the configuration interrupt: the driver resets and re-initialises the device */
+    assert_screen_black(r, 0);
+    assert_screen_black(r, 1);
+    sys_rig_run(r);
+}
+
+/* Client A draws again while the device holds every command; the driver's ticks expire it. */
+static void inject_deadline(sys_rig_t *r, multi_client_t *a)
+{
+    vgpu_model_fault_hold(r->h->model, 1);
+    assert_true(multi_client_redraw(a));
+    sys_rig_run(r);
+    assert_true(vgpu_model_fault_held(r->h->model) > 0);
+    vgpu_model_fault_hold(r->h->model, 0);
+    for (uint32_t t = 0; t < 4 && r->h->drv->stats.device_faults == 0; t++) {
+        vh_tick(r->h);
+    }
+    assert_int_equal(vh_log_count("missed its deadline"), 1);
+    sys_rig_run(r);
+    assert_int_equal(a->failures, 1); /* the held redraw was answered DEVICE_ERROR, as the protocol says */
+    a->failures = 0;
+}
+
+static void test_device_fault_then_recovery(void **state)
+{
+    (void)state;
+    fault_then_recovery(inject_needs_reset);
+}
+
+static void test_deadline_then_recovery(void **state)
+{
+    (void)state;
+    fault_then_recovery(inject_deadline);
 }
 
 static void test_client_cannot_reach_other_scanout(void **state)
@@ -530,6 +635,8 @@ int main(void)
             cmocka_unit_test(test_demo_display_change_recentres),
             cmocka_unit_test(test_multi_isolation_in_pixels),
             cmocka_unit_test(test_client_cannot_reach_other_scanout),
+            cmocka_unit_test(test_device_fault_then_recovery),
+            cmocka_unit_test(test_deadline_then_recovery),
             cmocka_unit_test(test_faults_leave_other_client_correct),
             cmocka_unit_test(test_device_error_on_one_client_only),
             cmocka_unit_test(test_flooding_client_stalls_only_itself),
