@@ -1,7 +1,7 @@
 /*
  * animcheck: check a screendump of the animated example (examples/anim).
  *
- *   animcheck DUMP BOX DIFF.png [STEP MIN MAX]
+ *   animcheck DUMP BOX DIFF.png [STEP MIN MAX [EXPECTED.png]]
  *
  * The picture must be exactly the example's background (anim_background(),
  * linked from examples/anim/anim.c) except for one BOX x BOX square filled
@@ -16,6 +16,10 @@
  * i.e. a triangle wave on each axis with the same m (computed here in closed
  * form, which needs (screen - BOX) to be a multiple of STEP).
  *
+ * With EXPECTED.png it also writes the picture it expected, for the e2e
+ * report: the square where it found it on the path, or else where the
+ * animation puts it after MIN moves.
+ *
  * Prints the square's position. Exit 0 when everything holds, 1 when not
  * (with the reason), 2 for unreadable input or bad arguments.
  */
@@ -25,6 +29,7 @@
 #include <stdlib.h>
 
 #include <stb/stb_image.h>
+#include <stb/stb_image_write.h>
 
 #include "anim.h"
 #include "diff_png.h"
@@ -108,21 +113,45 @@ static long triangle(long m, long step, long limit)
     return u <= limit ? u : 2 * limit - u;
 }
 
-static int check_path(const image_t *img, int side, const path_t *p, int x, int y)
+static int path_predictable(const image_t *img, int side, const path_t *p)
 {
     long lx = img->w - side;
     long ly = img->h - side;
-    if (lx <= 0 || ly <= 0 || lx % p->step != 0 || ly % p->step != 0) {
+    return lx > 0 && ly > 0 && lx % p->step == 0 && ly % p->step == 0;
+}
+
+/* Where the square is after m moves. Needs path_predictable(). */
+static void path_place(const image_t *img, int side, const path_t *p, long m, int *x, int *y)
+{
+    *x = (int)triangle(m, p->step, img->w - side);
+    *y = (int)triangle(m, p->step, img->h - side);
+}
+
+/* The first m in [MIN, MAX] that puts the square at (x,y), or -1. Needs path_predictable(). */
+static long path_find(const image_t *img, int side, const path_t *p, int x, int y)
+{
+    for (long m = p->min; m <= p->max; m++) {
+        int px, py;
+        path_place(img, side, p, m, &px, &py);
+        if (px == x && py == y) {
+            return m;
+        }
+    }
+    return -1;
+}
+
+static int check_path(const image_t *img, int side, const path_t *p, int x, int y)
+{
+    if (!path_predictable(img, side, p)) {
         printf("animcheck: cannot predict the path: screen %dx%d, square %d, step %ld\n", img->w, img->h, side,
                p->step);
         return 1;
     }
-    for (long m = p->min; m <= p->max; m++) {
-        if (triangle(m, p->step, lx) == x && triangle(m, p->step, ly) == y) {
-            printf("animcheck: (%d,%d) is the square's place after %ld moves, within [%ld, %ld]\n", x, y, m, p->min,
-                   p->max);
-            return 0;
-        }
+    long m = path_find(img, side, p, x, y);
+    if (m >= 0) {
+        printf("animcheck: (%d,%d) is the square's place after %ld moves, within [%ld, %ld]\n", x, y, m, p->min,
+               p->max);
+        return 0;
     }
     printf("animcheck: the square at (%d,%d) is not where the animation puts it after %ld..%ld moves\n", x, y, p->min,
            p->max);
@@ -158,15 +187,53 @@ static int check(const image_t *img, int side, const char *diff_path, const path
     return rc;
 }
 
+/*
+ * The square's expected top-left corner: where the dump has it if that is on
+ * the path (or no path was given), else the path's place after MIN moves.
+ */
+static void expected_place(const image_t *img, int side, const path_t *p, int *x, int *y)
+{
+    box_t b = find_box(img);
+    *x = b.count != 0 ? b.x0 : 0;
+    *y = b.count != 0 ? b.y0 : 0;
+    if (p->step > 0 && path_predictable(img, side, p) && path_find(img, side, p, *x, *y) < 0) {
+        path_place(img, side, p, p->min, x, y);
+    }
+}
+
+/* EXPECTED.png: the background with the square at its expected place. */
+static int write_expected(const char *path, const image_t *img, int side, const path_t *p)
+{
+    int bx, by;
+    expected_place(img, side, p, &bx, &by);
+    unsigned char *out = malloc((size_t)img->w * (size_t)img->h * 3);
+    if (out == NULL) {
+        return -1;
+    }
+    const box_t b = {0, bx, by, bx + side - 1, by + side - 1};
+    for (int y = 0; y < img->h; y++) {
+        for (int x = 0; x < img->w; x++) {
+            uint32_t c = in_box(&b, x, y, side) ? ANIM_BOX_COLOUR : anim_background((uint32_t)x, (uint32_t)y);
+            unsigned char *o = out + ((size_t)y * (size_t)img->w + (size_t)x) * 3;
+            o[0] = (unsigned char)(c >> 16);
+            o[1] = (unsigned char)(c >> 8);
+            o[2] = (unsigned char)c;
+        }
+    }
+    int ok = stbi_write_png(path, img->w, img->h, 3, out, img->w * 3);
+    free(out);
+    return ok ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4 && argc != 7) {
-        fprintf(stderr, "usage: animcheck DUMP BOX DIFF.png [STEP MIN MAX]\n");
+    if (argc != 4 && argc != 7 && argc != 8) {
+        fprintf(stderr, "usage: animcheck DUMP BOX DIFF.png [STEP MIN MAX [EXPECTED.png]]\n");
         return 2;
     }
     int side = atoi(argv[2]);
     path_t path = {0, 0, 0};
-    if (argc == 7) {
+    if (argc >= 7) {
         path = (path_t){atol(argv[4]), atol(argv[5]), atol(argv[6])};
         if (path.step <= 0 || path.min < 0 || path.max < path.min || path.max > 100000000) {
             fprintf(stderr, "animcheck: bad STEP MIN MAX\n");
@@ -183,6 +250,10 @@ int main(int argc, char **argv)
         return 2;
     }
     int rc = check(&img, side, argv[3], &path);
+    if (argc == 8 && write_expected(argv[7], &img, side, &path) != 0) {
+        fprintf(stderr, "animcheck: cannot write %s\n", argv[7]);
+        rc = 2;
+    }
     stbi_image_free(img.rgb);
     return rc;
 }
