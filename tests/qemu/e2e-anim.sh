@@ -53,14 +53,21 @@ frame() {
     hi=$3
     f=$dir/frame-$1.png
     desc="dump $1: exactly the background and one ${box}x$box square where frames $lo..$hi put it"
-    if "$ANIMCHECK" "$f" "$box" "${f%.png}-diff.png" "$step" "$lo" "$hi" >"$dir/check.out" 2>&1; then
+    if "$ANIMCHECK" "$f" "$box" "${f%.png}-diff.png" "$step" "$lo" "$hi" "${f%.png}-expected.png" \
+        >"$dir/check.out" 2>&1; then
         tap_ok "$desc"
         tap_diag "$dir/check.out"
+        result=ok
     else
         tap_not_ok "$desc"
         tap_diag "$dir/check.out"
         echo "#   kept: $f (and ${f%.png}-diff.png when the picture is wrong)"
+        result=fail
     fi
+    # The report draws its own diff against the expected picture: animcheck's
+    # marks only a malformed square, not one in the wrong place.
+    report_state "$result" "$desc" "${f%.png}-expected.png" "$f" "${f%.png}-expected-diff.png" \
+        "$(cat "$dir/check.out")"
 }
 
 # A total of T frames means T-1 moves (the first present draws the square at

@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # shellcheck disable=SC2154 # dir, here and name are set by the caller
 # Shared by the e2e-*.sh checks (sourced, not run): TAP output, booting with
-# one retry for a host that was too slow, exact comparisons.
+# one retry for a host that was too slow, exact comparisons, and the record
+# of every checked picture that make e2e's report is drawn from.
 #
 # The caller sets: image (what to boot), dir (work directory), here
 # (tests/qemu), name (its check name), and in the environment QMP, IMGCMP (and
@@ -34,6 +35,7 @@ tap_not_ok() {
 tap_skip() {
     skips=$((skips + 1))
     echo "# SKIP $1 (not checked, not counted as a test)"
+    report_state skip "$1" - - -
 }
 
 # Indents a file as TAP diagnostics.
@@ -43,14 +45,48 @@ tap_diag() {
 
 tap_end() {
     echo "1..$n"
-    echo "# $name on $platform: $n tests, $compared exact pixel comparisons, $fails failed, $skips skipped"
+    summary="$n tests, $compared exact pixel comparisons, $fails failed, $skips skipped"
+    echo "# $name on $platform: $summary"
+    report_line end "$summary"
     [ "$fails" -eq 0 ]
 }
 
-# An empty work directory $dir (anything of an earlier run removed).
+# The record make e2e's report (tests/qemu/tools/e2e_report.c) reads:
+# $dir/report.tsv, tab-separated lines
+#   check NAME PLATFORM
+#   state ok|fail|skip DESCRIPTION EXPECTED ACTUAL DIFF NOTE
+#   end SUMMARY
+# with file names relative to $dir ("-" for none). The report writes DIFF
+# when the check did not (a comparison that passed).
+report_line() {
+    (
+        IFS='	'
+        printf '%s\n' "$*"
+    ) >>"$dir/report.tsv"
+}
+
+# report_state ok|fail|skip DESC EXPECTED ACTUAL DIFF [NOTE]: one checked
+# picture (or a skipped one); paths may be absolute or relative to $dir.
+report_state() {
+    report_line state "$1" "$2" "$(report_name "$3")" "$(report_name "$4")" "$(report_name "$5")" \
+        "$(printf '%s\n' "${6:--}" | awk 'BEGIN { ORS = "" } NR > 1 { print "; " } { gsub(/\t/, " "); print }')"
+}
+
+report_name() {
+    case $1 in
+    "$dir"/*) printf '%s\n' "${1#"$dir"/}" ;;
+    "") echo - ;;
+    *) printf '%s\n' "$1" ;;
+    esac
+}
+
+# An empty work directory $dir (anything of an earlier run removed). The
+# record names the check as make test does: tests/qemu/module.mk gives check
+# e2e-X the work directory $(BUILD)/e2e/X (e2e-sel4-gpu: sel4-gpu).
 fresh_dir() {
     rm -rf "$dir"
     mkdir -p "$dir"
+    report_line check "e2e-${dir##*/}" "$platform"
 }
 
 # source_image SOURCE: the path of the image the build embedded: SOURCE
@@ -86,6 +122,7 @@ boot() {
     fi
     tap_not_ok "$desc (qemu-run exit $rc)"
     tap_diag "$dir/boot.out"
+    report_state fail "boot: $desc" - - - "qemu-run exit $rc: $(tail -n 3 "$dir/boot.out" | tr '\n' ' ')"
     return 1
 }
 
@@ -114,11 +151,13 @@ compare() {
     diff_png=${3%.png}-diff.png
     if "$IMGCMP" "$2" "$3" "$diff_png" >"$dir/cmp.out" 2>&1; then
         tap_ok "$1"
+        report_state ok "$1" "$2" "$3" "$diff_png" "exact: every pixel equal"
         return 0
     fi
     tap_not_ok "$1"
     tap_diag "$dir/cmp.out"
     echo "#   kept: screendump $3, expected $2, diff $diff_png (if the sizes agreed)"
+    report_state fail "$1" "$2" "$3" "$diff_png" "$(cat "$dir/cmp.out")"
     return 1
 }
 

@@ -66,9 +66,13 @@ compare "before: head 1 (crasher) on ${w1}x$h1 is exactly the pattern" "$dir/exp
 if ! "$IMGCMP" "$dir/expected-1.png" "$dir/released-1.png" >/dev/null 2>&1 &&
     placeholder_ok "$dir/black-1.png" "$dir/released-1.png" "$w1" "$h1"; then
     tap_ok "released: head 1 is disabled (QEMU's placeholder), the pattern is gone"
+    report_state ok "released: head 1 is disabled (QEMU's placeholder)" "$dir/black-1.png" "$dir/released-1.png" \
+        "$dir/released-1-diff.png" "against black, differences only inside the central 320x32 box"
 else
     tap_not_ok "released: head 1 is disabled (QEMU's placeholder), the pattern is gone: $(tr '\n' ' ' <"$dir/cmp.out")"
     echo "#   kept: $dir/released-1.png"
+    report_state fail "released: head 1 is disabled (QEMU's placeholder)" "$dir/black-1.png" \
+        "$dir/released-1.png" "$dir/released-1-diff.png" "$(cat "$dir/cmp.out")"
 fi
 compare "after the restart: head 1 (crasher's second life) is exactly the pattern again" "$dir/expected-1.png" \
     "$dir/after-1.png"

@@ -2,7 +2,9 @@
 #   tests/qemu/qemu-run.sh   boot an image headless, follow the console, take screendumps
 #   $(QEMU_QMP)              send one QMP command (C11)
 #   $(QEMU_IMGCMP)           compare two images exactly, write a diff (C11, stb)
-DEPS += qemu-system-arm gcc-aarch64-linux-gnu
+#   $(QEMU_E2E_REPORT)       make e2e's visual report, $(BUILD)/e2e/index.html (C11, stb)
+# chromium: the check qemu-e2e-report looks at that page in a real browser (headless, about 2 s).
+DEPS += qemu-system-arm gcc-aarch64-linux-gnu chromium
 
 QEMU_QMP := $(BUILD)/tests/qemu/qmp
 QEMU_IMGCMP := $(BUILD)/tests/qemu/imgcmp
@@ -16,7 +18,17 @@ $(QEMU_IMGCMP): tests/qemu/tools/imgcmp.c tests/qemu/tools/diff_png.c tests/qemu
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ tests/qemu/tools/imgcmp.c tests/qemu/tools/diff_png.c $(QEMU_STB_LIB) -lm
 
-ALL_TARGETS += $(QEMU_QMP) $(QEMU_IMGCMP)
+QEMU_E2E_REPORT := $(BUILD)/tests/qemu/e2e-report
+$(QEMU_E2E_REPORT): tests/qemu/tools/e2e_report.c tests/qemu/tools/diff_png.c tests/qemu/tools/diff_png.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ tests/qemu/tools/e2e_report.c tests/qemu/tools/diff_png.c $(QEMU_STB_LIB) -lm
+
+QEMU_PNGTOOL := $(BUILD)/tests/qemu/pngtool
+$(QEMU_PNGTOOL): tests/qemu/tools/pngtool.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(QEMU_STB_LIB) -lm
+
+ALL_TARGETS += $(QEMU_QMP) $(QEMU_IMGCMP) $(QEMU_E2E_REPORT) $(QEMU_PNGTOOL)
 
 $(eval $(call add_check,qemu-ping,$(BUILD)/qemu/ping.elf $(SDFGEN) tests/qemu/ping.sh tests/qemu/qemu-run.sh,\
 	tests/qemu/ping.sh $(BUILD)/qemu/ping.elf $(SDFGEN) platform/qemu/examples/ping/ping.system $(BUILD)/qemu/run/ping))
@@ -25,6 +37,10 @@ $(eval $(call add_check,qemu-virtio-probe,$(BUILD)/qemu/virtio-probe.elf $(QEMU_
 	QMP=$(QEMU_QMP) tests/qemu/virtio-probe.sh $(BUILD)/qemu/virtio-probe.elf $(BUILD)/qemu/run/virtio-probe))
 
 $(eval $(call add_check,qemu-imgcmp,$(QEMU_IMGCMP) tests/qemu/imgcmp-test.sh,tests/qemu/imgcmp-test.sh $(QEMU_IMGCMP) $(BUILD)/qemu/run/imgcmp))
+
+# make e2e's report on made-up records, its pictures checked in headless chromium.
+$(eval $(call add_check,qemu-e2e-report,$(QEMU_E2E_REPORT) $(QEMU_IMGCMP) $(QEMU_PNGTOOL) tests/qemu/e2e-report-test.sh,\
+	tests/qemu/e2e-report-test.sh $(QEMU_E2E_REPORT) $(QEMU_IMGCMP) $(QEMU_PNGTOOL) $(BUILD)/qemu/run/e2e-report))
 
 $(eval $(call add_check,qemu-selftest,$(BUILD)/qemu/selftest.elf tests/qemu/selftest.sh tests/qemu/qemu-run.sh,\
 	tests/qemu/selftest.sh $(BUILD)/qemu/selftest.elf $(BUILD)/qemu/run/selftest))
@@ -55,10 +71,15 @@ $(eval $(call add_check,e2e-anim,$(QEMU_OUT)/anim.elf $(QEMU_ANIMCHECK) tests/qe
 	$(QEMU_E2E_ENV) tests/qemu/e2e-anim.sh $(QEMU_OUT)/anim.elf $(BUILD)/e2e/anim))
 
 .PHONY: e2e demo
-# make e2e: the e2e-* checks alone, with the usual summary, then the states they skipped.
-e2e:
+# make e2e: the e2e-* checks alone, with the usual summary, then the states they skipped, then
+# the visual report of this run's checks (records of earlier runs removed first), pass or fail.
+E2E_REPORT_PAGE := $(BUILD)/e2e/index.html
+e2e: $(QEMU_E2E_REPORT) | deps
+	@mkdir -p $(BUILD)/e2e && rm -f $(BUILD)/e2e/*/report.tsv $(E2E_REPORT_PAGE)
 	@$(MAKE) --no-print-directory test T='e2e-%'; rc=$$?; \
-	  grep -h '^# SKIP' $(BUILD)/checks/e2e-*.log 2>/dev/null | sed 's/^# SKIP/e2e: SKIPPED/'; exit $$rc
+	  grep -h '^# SKIP' $(BUILD)/checks/e2e-*.log 2>/dev/null | sed 's/^# SKIP/e2e: SKIPPED/'; \
+	  $(QEMU_E2E_REPORT) $(E2E_REPORT_PAGE) ../checks $$(ls $(BUILD)/e2e/*/report.tsv 2>/dev/null) && \
+	  echo "e2e: visual report: $(abspath $(E2E_REPORT_PAGE))"; exit $$rc
 
 # make demo: the GPU demo in a window, or headless with one PNG per state under $(BUILD)/demo/.
 demo: deps $(QEMU_OUT)/gpu.elf $(QEMU_QMP)
