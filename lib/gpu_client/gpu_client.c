@@ -314,6 +314,9 @@ void gpu_client_start(gpu_client_t *c)
     client_request_info(c);
     drain_responses(c);
     c->in_handler = false;
+    /* Notify whatever the server's signal flag says: a previous instance may have taken the flag and died before
+     * its notification went out, and the server would wait for it for ever (docs/protocol.md section 10). */
+    c->want_notify = true;
     submit_now(c);
 }
 
