@@ -35,7 +35,7 @@ $(HOSTED_RUN): $(HOSTED_RUNNER_SRCS) $(ALL_HEADERS)
 	$(CC) $(CFLAGS) $(HOSTED_INC) -Itools/sdfgen -o $@ $(HOSTED_RUNNER_SRCS) -lexpat
 ALL_TARGETS += $(HOSTED_RUN)
 
-HOSTED_RT_SRCS := $(HOSTED_DIR)/src/pd_runtime.c $(HOSTED_DIR)/src/hosted_msg.c
+HOSTED_RT_SRCS := $(HOSTED_DIR)/src/pd_runtime.c $(HOSTED_DIR)/src/pd_microkit.c $(HOSTED_DIR)/src/hosted_msg.c
 
 # The device model as a vhost-user back-end process (plain and sanitized, like the PDs).
 HOSTED_BACKEND_SRCS := $(wildcard $(HOSTED_DIR)/backend/*.c) $(HOSTED_DIR)/src/vhost_user_io.c $(VGPU_MODEL_SRCS)
@@ -104,7 +104,7 @@ $(eval $(call add_check,hosted-ping,$(HOSTED_RUN) $(HOSTED_OUT)/plain/ping/.buil
 	$(HOSTED_DIR)/tests/ping.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/ping $(HOSTED_PING_DIR)/ping.system $(SDFGEN) $(BUILD)/hosted/run/ping))
 
 # The examples that run here: every PD of examples/pds.mk, built for both variants.
-HOSTED_EXAMPLES := gpu multi anim
+HOSTED_EXAMPLES := gpu multi anim restart
 $(foreach ex,$(HOSTED_EXAMPLES),$(foreach pd,$(EX_PDS.$(ex)),$(eval $(call hosted_pd,$(ex),$(pd),$(EX_SRCS.$(ex).$(pd)),\
 	$(EX_FLAGS.$(ex).$(pd)),$(EX_SECTION.$(ex).$(pd)),$(EX_CONFIG.$(ex).$(pd))))))
 $(foreach v,$(HOSTED_VARIANTS),$(foreach ex,$(HOSTED_EXAMPLES),\
@@ -136,3 +136,9 @@ $(eval $(call add_check,hosted-anim,$(HOSTED_TOOLS) $(HOSTED_ANIMCHECK) $(HOSTED
 $(eval $(call add_check,hosted-gpu-asan,$(HOSTED_TOOLS) $(HOSTED_OUT)/asan/gpu/.built $(HOSTED_OUT)/asan/vgpu-backend \
 	$(HOSTED_DIR)/tests/gpu.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/gpu.sh $(HOSTED_RUN) $(HOSTED_OUT)/asan/gpu \
 	$(HOSTED_OUT)/asan/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/gpu-asan asan))
+# A client's real SIGSEGV, then kill -9 of it mid-stream: the supervisor (over include/microkit.h) and the
+# virtualiser's release, the other client's frames exact throughout.
+$(eval $(call add_check,hosted-restart,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/restart/.built \
+	$(HOSTED_OUT)/plain/vgpu-backend $(HOSTED_DIR)/tests/restart.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/restart.sh \
+	$(HOSTED_RUN) $(HOSTED_OUT)/plain/restart $(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path \
+	$(BUILD)/hosted/run/restart))

@@ -31,6 +31,7 @@ typedef struct {
     size_t outlen;
     char outbuf[RUNNER_OUT_MAX];
     bool reaped;
+    bool stopped_by_parent;
 } proc_t;
 
 typedef struct {
@@ -42,6 +43,10 @@ typedef struct {
     uint64_t pending;
     uint64_t irqs;   /* bit n: channel n is an irq */
     uint64_t masked; /* irqs delivered and not yet acknowledged */
+    uint64_t faults; /* bit n: child n died, its fault not yet delivered to us */
+    bool restart;    /* restart once reaped */
+    uint32_t fault_label;
+    uint64_t fault_b, fault_c; /* address (or signal) and instruction of its death, for the parent */
     int inbox[HOSTED_MAX_CH];
     int irq_fd[HOSTED_MAX_CH][RUNNER_MAX_IRQ_FDS];
     unsigned nirq_fd[HOSTED_MAX_CH];
@@ -78,6 +83,7 @@ typedef struct {
     int sigfd;
     int timerfd;
     bool stopping;
+    bool trace; /* HOSTED_TRACE set: every scheduling step printed */
     int status; /* the runner's exit status */
 } runner_t;
 
@@ -95,6 +101,8 @@ void runner_kill_all(runner_t *r);
 
 /* runner_sched.c: the event loop. */
 int runner_run(runner_t *r);
+/* PD p's process ended with wait status `status`: a fault for its parent, or a pending restart. */
+void runner_pd_died(runner_t *r, unsigned p, int status);
 
 /* epoll tags */
 #define TAG_KIND(t)       ((unsigned)((t) >> 56))

@@ -127,6 +127,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "hosted-run: %s\n", err[0] != '\0' ? err : "out of memory");
         return 1;
     }
+    r.trace = getenv("HOSTED_TRACE") != NULL;
     int rc = 1;
     if (setup_events(&r) == 0 && runner_prepare(&r) == 0 && start_all(&r) == 0) {
         rc = runner_run(&r);

@@ -29,6 +29,9 @@
 
 #include "runner.h"
 
+#include <microkit.h>
+#include <sys/wait.h>
+
 int runner_epoll_add(runner_t *r, int fd, uint64_t tag, uint32_t events)
 {
     struct epoll_event ev = {.events = events, .data.u64 = tag};
@@ -52,10 +55,41 @@ static int top(const runner_t *r)
     return r->depth == 0 ? -1 : r->stack[r->depth - 1];
 }
 
+/* The child whose death PD p hears of next (lowest id first), as a FAULT message. */
+static hosted_msg_t next_fault(runner_t *r, unsigned p)
+{
+    rpd_t *pd = &r->pds[p];
+    unsigned id = (unsigned)__builtin_ctzll(pd->faults);
+    pd->faults &= ~(UINT64_C(1) << id);
+    hosted_msg_t m = {.type = HOSTED_FAULT, .ch = id};
+    for (unsigned q = 0; q < r->npds; q++) {
+        const sdf_pd_t *c = &r->sys->pds[q];
+        if (c->parent == (int)p && c->child_id == id) {
+            m.a = r->pds[q].fault_label;
+            m.b = r->pds[q].fault_b;
+            m.c = r->pds[q].fault_c;
+        }
+    }
+    return m;
+}
+
 static void start(runner_t *r, unsigned p, hosted_msg_type_t type)
 {
     rpd_t *pd = &r->pds[p];
+    if (type == HOSTED_RUN && pd->faults != 0) {
+        hosted_msg_t m = next_fault(r, p);
+        pd->state = PD_RUNNING;
+        r->stack[r->depth++] = (int)p;
+        if (hosted_msg_send(pd->ctl, &m, -1) != 0) {
+            pd->state = PD_DEAD;
+        }
+        return;
+    }
     uint64_t batch = type == HOSTED_RUN ? pd->pending : 0; /* what arrives before init() waits for the first RUN */
+    if (r->trace) {
+        runner_say("hosted|TRACE: %s %s 0x%llx\n", type == HOSTED_RUN ? "run" : "init", pd->proc.name,
+                   (unsigned long long)batch);
+    }
     pd->pending &= ~batch;
     pd->state = PD_RUNNING;
     r->stack[r->depth++] = (int)p;
@@ -68,7 +102,8 @@ static int best(const runner_t *r, bool want_init)
     int b = -1;
     for (unsigned p = 0; p < r->npds; p++) {
         const rpd_t *pd = &r->pds[p];
-        bool want = pd->state == PD_IDLE && (want_init ? !pd->ready : (pd->ready && pd->pending != 0));
+        bool work = pd->pending != 0 || pd->faults != 0;
+        bool want = pd->state == PD_IDLE && (want_init ? !pd->ready : (pd->ready && work));
         if (want && (b < 0 || pd->priority > r->pds[b].priority)) {
             b = (int)p;
         }
@@ -100,6 +135,9 @@ static void dispatch(runner_t *r)
             return;
         }
         r->pds[t].state = PD_RUNNING;
+        if (r->trace) {
+            runner_say("hosted|TRACE: resume %s\n", r->pds[t].proc.name);
+        }
         send_to(r, (unsigned)t, HOSTED_RESUME, 0);
     }
 }
@@ -160,6 +198,77 @@ static void preempt(runner_t *r, unsigned p, unsigned ch)
     }
 }
 
+/* The PD that is child `id` of PD p, or -1. */
+static int child_of(const runner_t *r, unsigned p, uint32_t id)
+{
+    for (unsigned q = 0; q < r->npds; q++) {
+        if (r->sys->pds[q].parent == (int)p && r->sys->pds[q].child_id == id) {
+            return (int)q;
+        }
+    }
+    return -1;
+}
+
+/* A fresh process for PD q: its plan again, then init() when the runner next has nothing running. */
+static void respawn(runner_t *r, unsigned q)
+{
+    rpd_t *pd = &r->pds[q];
+    for (unsigned ch = 0; ch < HOSTED_MAX_CH; ch++) {
+        for (unsigned i = 0; i < pd->nirq_fd[ch]; i++) {
+            epoll_ctl(r->epoll, EPOLL_CTL_DEL, pd->irq_fd[ch][i], NULL);
+            close(pd->irq_fd[ch][i]);
+        }
+        pd->nirq_fd[ch] = 0;
+    }
+    pd->ready = pd->restart = pd->proc.stopped_by_parent = false;
+    pd->pending = pd->masked = pd->faults = 0;
+    pd->fault_label = 0;
+    pd->fault_b = pd->fault_c = 0;
+    if (runner_spawn_pd(r, q) != 0) {
+        runner_say("hosted|ERROR: %s: restart failed\n", pd->proc.name);
+        pd->state = PD_DEAD;
+    }
+}
+
+static void child_control(runner_t *r, unsigned p, const hosted_msg_t *m)
+{
+    unsigned q = (unsigned)child_of(r, p, m->ch);
+    rpd_t *c = &r->pds[q];
+    if (!c->proc.reaped) {
+        c->proc.stopped_by_parent = true;
+        kill(c->proc.pid, SIGKILL);
+    }
+    if (m->type == HOSTED_PD_RESTART) {
+        if (c->proc.reaped) {
+            respawn(r, q);
+        } else {
+            c->restart = true; /* once its end is reaped */
+        }
+    }
+}
+
+void runner_pd_died(runner_t *r, unsigned p, int status)
+{
+    rpd_t *pd = &r->pds[p];
+    int parent = r->sys->pds[p].parent;
+    if (pd->restart) {
+        respawn(r, p);
+        return;
+    }
+    if (parent < 0 || pd->proc.stopped_by_parent || r->pds[parent].state == PD_DEAD) {
+        return;
+    }
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    if ((sig == SIGSEGV || sig == SIGBUS) && pd->fault_label == seL4_Fault_VMFault) {
+        /* address and instruction came with FAULT_INFO */
+    } else {
+        pd->fault_label = seL4_Fault_UserException;
+        pd->fault_b = sig != 0 ? (uint64_t)sig : 256u + (uint64_t)WEXITSTATUS(status);
+        pd->fault_c = 0;
+    }
+    r->pds[parent].faults |= UINT64_C(1) << r->sys->pds[p].child_id;
+}
+
 static bool msg_ok(const runner_t *r, unsigned p, const hosted_msg_t *m, int fd)
 {
     const rpd_t *pd = &r->pds[p];
@@ -174,6 +283,11 @@ static bool msg_ok(const runner_t *r, unsigned p, const hosted_msg_t *m, int fd)
         return running && is_irq && fd >= 0;
     case HOSTED_IRQ_ACK:
         return running && is_irq && fd < 0;
+    case HOSTED_FAULT_INFO:
+        return running && fd < 0;
+    case HOSTED_PD_STOP:
+    case HOSTED_PD_RESTART:
+        return running && fd < 0 && child_of(r, p, m->ch) >= 0;
     default:
         return false;
     }
@@ -182,6 +296,9 @@ static bool msg_ok(const runner_t *r, unsigned p, const hosted_msg_t *m, int fd)
 static void pd_message(runner_t *r, unsigned p, const hosted_msg_t *m, int fd)
 {
     rpd_t *pd = &r->pds[p];
+    if (r->trace) {
+        runner_say("hosted|TRACE: %s says %u (channel %u)\n", pd->proc.name, (unsigned)m->type, (unsigned)m->ch);
+    }
     if (!msg_ok(r, p, m, fd)) {
         runner_say("hosted|ERROR: %s: unexpected control message %u (channel %u): stopped\n", pd->proc.name,
                    (unsigned)m->type, (unsigned)m->ch);
@@ -206,6 +323,15 @@ static void pd_message(runner_t *r, unsigned p, const hosted_msg_t *m, int fd)
         break;
     case HOSTED_IRQ_ACK:
         irq_ack(r, p, m->ch);
+        break;
+    case HOSTED_FAULT_INFO:
+        pd->fault_label = seL4_Fault_VMFault;
+        pd->fault_b = m->a;
+        pd->fault_c = m->b;
+        break;
+    case HOSTED_PD_STOP:
+    case HOSTED_PD_RESTART:
+        child_control(r, p, m);
         break;
     }
 }

@@ -151,6 +151,12 @@ int runner_spawn_pd(runner_t *r, unsigned p)
     }
     char path[SDF_PATH_MAX + SDF_NAME_MAX + 2];
     snprintf(path, sizeof(path), "%s/%s", r->opts.bindir, pd->proc.name);
+    if (access(path, X_OK) != 0) {
+        runner_say("hosted|ERROR: no program for PD %s: %s: %s\n", pd->proc.name, path, strerror(errno));
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
     int rc = spawn(r, &pd->proc, TAG(K_OUT, p, 0), sv[1], wrapper_of(r, pd->proc.name), path);
     close(sv[1]);
     pd->ctl = sv[0];
@@ -177,7 +183,9 @@ int runner_spawn_device(runner_t *r)
 
 static void describe_exit(const proc_t *pc, int status)
 {
-    if (WIFSIGNALED(status)) {
+    if (pc->stopped_by_parent) {
+        runner_say("hosted|INFO: %s stopped by its parent\n", pc->name);
+    } else if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
         runner_say("hosted|ERROR: %s died: killed by signal %d (%s)\n", pc->name, sig, strsignal(sig));
     } else if (WEXITSTATUS(status) != 0) {
@@ -228,6 +236,7 @@ void runner_reap(runner_t *r)
         }
         if (p >= 0) {
             pd_gone(r, &r->pds[p]);
+            runner_pd_died(r, (unsigned)p, status);
         }
     }
 }

@@ -4,10 +4,12 @@
  * descriptor attached (SCM_RIGHTS). See platform/hosted/README.md.
  *
  * Runner -> PD, before init: the plan (PLAN_*), ended by PLAN_END. Then
- * INIT once, RUN for each batch of notifications, RESUME after a PREEMPT.
+ * INIT once, RUN for each batch of notifications, FAULT for a child's
+ * death (include/microkit.h), RESUME after a PREEMPT.
  * PD -> runner: DONE at the end of init() or of a batch, PREEMPT after a
  * notify to a PD of higher priority (the PD then waits for RESUME),
- * IRQ_BIND to make a file descriptor the source of an irq channel, IRQ_ACK.
+ * IRQ_BIND to make a file descriptor the source of an irq channel, IRQ_ACK,
+ * PD_STOP and PD_RESTART for a child, FAULT_INFO from a dying PD.
  *
  * Both ends are our own code, but a PD may be buggy or hostile: the runner
  * checks every field of every message it receives.
@@ -34,11 +36,15 @@ typedef enum {
     HOSTED_INIT = 8,
     HOSTED_RUN = 9, /* a: the pending channels, bit n for channel n */
     HOSTED_RESUME = 10,
+    HOSTED_FAULT = 11, /* ch: child id; a: label (include/microkit.h), b: address or signal, c: instruction */
     /* PD -> runner */
     HOSTED_DONE = 20,
     HOSTED_PREEMPT = 21,
-    HOSTED_IRQ_BIND = 22, /* fd: readable means the irq fired; ch: the irq channel */
-    HOSTED_IRQ_ACK = 23,  /* ch: the irq channel */
+    HOSTED_IRQ_BIND = 22,   /* fd: readable means the irq fired; ch: the irq channel */
+    HOSTED_IRQ_ACK = 23,    /* ch: the irq channel */
+    HOSTED_FAULT_INFO = 24, /* sent from a SIGSEGV/SIGBUS handler: ch signal, a address, b instruction */
+    HOSTED_PD_STOP = 25,    /* ch: child id */
+    HOSTED_PD_RESTART = 26, /* ch: child id */
 } hosted_msg_type_t;
 
 typedef struct hosted_msg {

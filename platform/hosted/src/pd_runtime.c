@@ -24,6 +24,7 @@
 #include <sddf/log.h>
 
 #include "hosted_proto.h"
+#include "pd_runtime.h"
 
 #define PERM_R 1u
 #define PERM_W 2u
@@ -68,6 +69,14 @@ static void send_or_die(hosted_msg_type_t type, sddf_channel_t ch, int fd)
 {
     hosted_msg_t m = {.type = type, .ch = ch};
     if (hosted_msg_send(HOSTED_CTL_FD, &m, fd) != 0) {
+        exit(0); /* the runner is gone: so is the system */
+    }
+}
+
+void pd_runtime_send(hosted_msg_type_t type, sddf_channel_t ch, uint64_t a)
+{
+    hosted_msg_t m = {.type = type, .ch = ch, .a = a};
+    if (hosted_msg_send(HOSTED_CTL_FD, &m, -1) != 0) {
         exit(0); /* the runner is gone: so is the system */
     }
 }
@@ -281,6 +290,7 @@ static void run_batch(uint64_t pending)
 
 int main(void)
 {
+    pd_runtime_catch_faults();
     take_plan();
     hosted_msg_t m;
     int fd;
@@ -291,10 +301,15 @@ int main(void)
     flush_deferred();
     send_or_die(HOSTED_DONE, 0, -1);
     for (;;) {
-        if (wait_runner(&m, &fd) != HOSTED_RUN) {
-            fatal("expected RUN from the runner, got %u\n", (unsigned)m.type);
+        uint32_t type = wait_runner(&m, &fd);
+        if (type == HOSTED_RUN) {
+            run_batch(m.a);
+        } else if (type == HOSTED_FAULT) {
+            pd_runtime_fault(&m);
+            flush_deferred();
+        } else {
+            fatal("expected RUN or FAULT from the runner, got %u\n", (unsigned)m.type);
         }
-        run_batch(m.a);
         send_or_die(HOSTED_DONE, 0, -1);
     }
 }
