@@ -38,9 +38,15 @@ $(eval $(call add_check,qemu-virtio-probe,$(BUILD)/qemu/virtio-probe.elf $(QEMU_
 
 $(eval $(call add_check,qemu-imgcmp,$(QEMU_IMGCMP) tests/qemu/imgcmp-test.sh,tests/qemu/imgcmp-test.sh $(QEMU_IMGCMP) $(BUILD)/qemu/run/imgcmp))
 
-# make e2e's report on made-up records, its pictures checked in headless chromium.
+# make e2e's report on made-up records, its pictures checked in headless chromium; again with
+# the report built under ASan+UBSan (qemu-e2e-report-asan).
 $(eval $(call add_check,qemu-e2e-report,$(QEMU_E2E_REPORT) $(QEMU_IMGCMP) $(QEMU_PNGTOOL) tests/qemu/e2e-report-test.sh,\
 	tests/qemu/e2e-report-test.sh $(QEMU_E2E_REPORT) $(QEMU_IMGCMP) $(QEMU_PNGTOOL) $(BUILD)/qemu/run/e2e-report))
+$(BUILD)/asan/e2e-report: tests/qemu/tools/e2e_report.c tests/qemu/tools/diff_png.c tests/qemu/tools/diff_png.h
+	@mkdir -p $(@D)
+	$(CLANG) $(SAN_CFLAGS) -o $@ tests/qemu/tools/e2e_report.c tests/qemu/tools/diff_png.c $(QEMU_STB_LIB) -lm
+$(eval $(call add_check,qemu-e2e-report-asan,$(BUILD)/asan/e2e-report $(QEMU_IMGCMP) $(QEMU_PNGTOOL) tests/qemu/e2e-report-test.sh,\
+	tests/qemu/e2e-report-test.sh $(BUILD)/asan/e2e-report $(QEMU_IMGCMP) $(QEMU_PNGTOOL) $(BUILD)/qemu/run/e2e-report-asan))
 
 $(eval $(call add_check,qemu-selftest,$(BUILD)/qemu/selftest.elf tests/qemu/selftest.sh tests/qemu/qemu-run.sh,\
 	tests/qemu/selftest.sh $(BUILD)/qemu/selftest.elf $(BUILD)/qemu/run/selftest))
