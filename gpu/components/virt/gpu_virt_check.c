@@ -1,7 +1,8 @@
 /*
  * GPU virtualiser core: the checks. Each takes the private copy of a
  * request's body (never the client's slot) and reads only settled state; it
- * writes nothing. It answers with a GPU_STATUS_* for the client,
+ * writes nothing (the streaming ones hand back, through *device_id, the
+ * device id of the resource they accepted). It answers with a GPU_STATUS_* for the client,
  * VERDICT_FORWARD (valid) or VERDICT_WAIT (it depends on something at the
  * driver). The order of the checks is docs/protocol.md's; the tables of
  * tests/virt/test_virt_validate.c pair every malformed input with its
@@ -276,7 +277,7 @@ uint32_t virt_check_set_scanout_blob(const gpu_virt_t *virt, const gpu_virt_clie
 
 /* ---- TRANSFER_TO_2D and RESOURCE_FLUSH ---- */
 
-uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t)
+uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t, uint32_t *device_id)
 {
     const gpu_virt_resource_t *r = NULL;
     uint32_t status = res_lookup(cl, t->resource_id, &r);
@@ -292,6 +293,7 @@ uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer
         !layout_fits(t->offset, stride, t->rect.height, row_bytes, r->size)) {
         return GPU_STATUS_OUT_OF_BOUNDS;
     }
+    *device_id = r->device_id;
     return VERDICT_FORWARD;
 }
 
@@ -316,13 +318,15 @@ static uint32_t check_blob_flush(const gpu_virt_t *virt, const gpu_virt_resource
     return touches ? VERDICT_FORWARD : GPU_STATUS_INVALID_PARAMETER;
 }
 
-uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f)
+uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f,
+                          uint32_t *device_id)
 {
     const gpu_virt_resource_t *r = NULL;
     uint32_t status = res_lookup(cl, f->resource_id, &r);
     if (status != GPU_STATUS_OK) {
         return status;
     }
+    *device_id = r->device_id; /* meaningful only with VERDICT_FORWARD */
     if (rect_empty(&f->rect)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }

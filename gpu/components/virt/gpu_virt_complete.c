@@ -83,9 +83,16 @@ static void complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const 
     }
 }
 
-static void complete_client(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status)
+/* Codes whose answer settles bookkeeping; transfers and flushes change nothing we track. */
+#define SETTLING_CODES                                                                                                 \
+    ((1u << GPU_REQ_RESOURCE_CREATE_2D) | (1u << GPU_REQ_RESOURCE_CREATE_BLOB) | (1u << GPU_REQ_RESOURCE_UNREF) |      \
+     (1u << GPU_REQ_RESOURCE_ATTACH_BACKING) | (1u << GPU_REQ_RESOURCE_DETACH_BACKING) | (1u << GPU_REQ_SET_SCANOUT) | \
+     (1u << GPU_REQ_SET_SCANOUT_BLOB))
+
+/* The bookkeeping an answer to client request `e` settles (one of SETTLING_CODES). */
+VIRT_COLD static void complete_settle(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_virt_inflight_t *e,
+                                      uint32_t status)
 {
-    gpu_virt_client_t *cl = &virt->clients[e->client];
     switch (e->code) {
     case GPU_REQ_RESOURCE_CREATE_2D:
     case GPU_REQ_RESOURCE_CREATE_BLOB:
@@ -100,12 +107,18 @@ static void complete_client(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint
     case GPU_REQ_RESOURCE_DETACH_BACKING:
         complete_backing(virt_res_checked(cl, e->resource_id), status, false);
         break;
-    case GPU_REQ_SET_SCANOUT:
-    case GPU_REQ_SET_SCANOUT_BLOB:
+    default:
         complete_set_scanout(virt, cl, e, status);
         break;
-    default:
-        break; /* transfers and flushes change nothing we track */
+    }
+}
+
+/* A client request came back: settle what it changed, answer it unless the client was released since. */
+static void complete_client(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status)
+{
+    gpu_virt_client_t *cl = &virt->clients[e->client];
+    if (((SETTLING_CODES >> e->code) & 1u) != 0) {
+        complete_settle(virt, cl, e, status);
     }
     cl->inflight--;
     if (e->epoch == cl->epoch) {
@@ -115,53 +128,67 @@ static void complete_client(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint
 
 /* ---- matching answers ---- */
 
-static gpu_virt_inflight_t *inflight_find(gpu_virt_t *virt, uint32_t driver_id)
+/* An answer with the wrong code or an unknown status is DEVICE_ERROR: the request is treated as not done. */
+static uint32_t response_status(const gpu_virt_inflight_t *e, gpu_resp_t resp)
 {
-    gpu_virt_inflight_t *e = &virt->inflight[driver_id & (GPU_VIRT_MAX_INFLIGHT - 1)];
-    if (e->origin == GPU_VIRT_ORIGIN_FREE || e->driver_id != driver_id) {
-        return NULL;
+    if (resp.code != e->code) {
+        LOG_WARN("driver answered id %u with code %u, expected %u\n", resp.id, resp.code, e->code);
+        return GPU_STATUS_DEVICE_ERROR;
     }
-    return e;
+    return resp.status > GPU_STATUS_MAX ? GPU_STATUS_DEVICE_ERROR : resp.status;
 }
 
-static void inflight_release(gpu_virt_t *virt, gpu_virt_inflight_t *e)
+static inline void inflight_free(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint32_t slot)
 {
     e->origin = GPU_VIRT_ORIGIN_FREE;
     e->next_free = virt->inflight_free;
-    virt->inflight_free = (uint32_t)(e - virt->inflight);
+    virt->inflight_free = slot;
     virt->inflight_count--;
 }
 
-/* An answer with the wrong code or an unknown status is DEVICE_ERROR: the request is treated as not done. */
-static uint32_t response_status(const gpu_virt_inflight_t *e, const gpu_resp_t *resp)
+/* Any answer (the private copy), the whole way: unknown ids, odd answers, settling, the virtualiser's own. */
+VIRT_COLD static void driver_complete_any(gpu_virt_t *virt, gpu_resp_t resp)
 {
-    if (resp->code != e->code) {
-        LOG_WARN("driver answered id %u with code %u, expected %u\n", resp->id, resp->code, e->code);
-        return GPU_STATUS_DEVICE_ERROR;
-    }
-    return resp->status > GPU_STATUS_MAX ? GPU_STATUS_DEVICE_ERROR : resp->status;
-}
-
-static void driver_complete(gpu_virt_t *virt, const gpu_resp_t *resp)
-{
-    gpu_virt_inflight_t *e = inflight_find(virt, resp->id);
-    if (e == NULL) {
-        LOG_WARN("driver response with unknown id %u dropped\n", resp->id);
+    uint32_t slot = resp.id & (GPU_VIRT_MAX_INFLIGHT - 1);
+    gpu_virt_inflight_t *e = &virt->inflight[slot];
+    if (e->origin == GPU_VIRT_ORIGIN_FREE || e->driver_id != resp.id) {
+        LOG_WARN("driver response with unknown id %u dropped\n", resp.id);
         return;
     }
     uint32_t status = response_status(e, resp);
-    switch (e->origin) {
-    case GPU_VIRT_ORIGIN_CLIENT:
+    if (e->origin == GPU_VIRT_ORIGIN_CLIENT) {
         complete_client(virt, e, status);
-        break;
-    case GPU_VIRT_ORIGIN_DISPLAY:
+    } else if (e->origin == GPU_VIRT_ORIGIN_DISPLAY) {
         virt_display_done(virt, status);
-        break;
-    default:
+    } else {
         virt_release_done(virt, e, status);
-        break;
     }
-    inflight_release(virt, e);
+    inflight_free(virt, e, slot);
+}
+
+/*
+ * One answer (the private copy), matched by id (slot in the low bits, a
+ * generation above). The common case, a client's transfer or flush answered
+ * with its own code and a known status, is settled here; everything else
+ * goes the whole way (driver_complete_any()).
+ */
+static inline void driver_complete(gpu_virt_t *virt, gpu_resp_t resp)
+{
+    uint32_t slot = resp.id & (GPU_VIRT_MAX_INFLIGHT - 1);
+    gpu_virt_inflight_t *e = &virt->inflight[slot];
+    if (e->origin != GPU_VIRT_ORIGIN_CLIENT || e->driver_id != resp.id || e->code != resp.code ||
+        resp.status > GPU_STATUS_MAX || ((SETTLING_CODES >> resp.code) & 1u) != 0) {
+        driver_complete_any(virt, resp);
+        return;
+    }
+    gpu_virt_client_t *cl = &virt->clients[e->client];
+    uint32_t client_id = e->client_id;
+    bool current = e->epoch == cl->epoch; /* else the client was released since: no answer */
+    inflight_free(virt, e, slot);
+    cl->inflight--;
+    if (current) {
+        virt_respond(virt, cl, resp.code, client_id, resp.status);
+    }
 }
 
 /*
@@ -179,7 +206,7 @@ bool virt_driver_drain(gpu_virt_t *virt)
             gpu_resp_t resp;
             const void *slot_shared = gpu_queue_slot(&virt->drv_resp, virt->drv_resp.own + i, sizeof(resp));
             memcpy(&resp, slot_shared, sizeof(resp)); /* read once */
-            driver_complete(virt, &resp);
+            driver_complete(virt, resp);
         }
         if (n != 0) {
             gpu_queue_consumer_release(&virt->drv_resp, n); /* (R2) pairs with the driver's (A2) */

@@ -104,11 +104,9 @@ bool virt_display_pump(gpu_virt_t *virt)
     if (!virt->display_wanted || virt->display_inflight || !virt_driver_room(virt)) {
         return false;
     }
-    gpu_virt_inflight_t *e = virt_inflight_alloc(virt, GPU_VIRT_ORIGIN_DISPLAY, 0);
-    e->code = GPU_REQ_GET_DISPLAY_INFO;
-    e->resource_id = 0;
-    e->scanout = 0;
-    *virt_driver_slot(virt) = (gpu_req_t){.code = GPU_REQ_GET_DISPLAY_INFO, .id = e->driver_id, .raw = {0}};
+    uint32_t driver_id = virt_inflight_take(
+            virt, (gpu_virt_inflight_t){.origin = GPU_VIRT_ORIGIN_DISPLAY, .code = GPU_REQ_GET_DISPLAY_INFO});
+    *virt_driver_slot(virt) = (gpu_req_t){.code = GPU_REQ_GET_DISPLAY_INFO, .id = driver_id, .raw = {0}};
     virt_driver_stage(virt);
     virt->display_wanted = 0;
     virt->display_inflight = 1;

@@ -23,13 +23,10 @@
 
 #include "gpu_virt_internal.h"
 
-/* One serve of one client: what every request of it shares. */
+/* How a serve may send: what every request of it shares. */
 typedef struct serve {
-    gpu_virt_t *virt;
-    gpu_virt_client_t *cl;
-    uint32_t sent;  /* requests it sent to the driver */
-    bool rr;        /* a fair turn (handle_driver), not the client's own notification */
-    bool slow_gate; /* the device barrier is up, or another client waits for room: ask driver_gate_slow() */
+    bool fast;        /* no device barrier and nobody to defer to: room counted in drv_room is enough */
+    bool round_robin; /* a fair turn (handle_driver), not the client's own notification */
 } serve_t;
 
 /* ---- room at the driver ---- */
@@ -62,6 +59,12 @@ bool virt_driver_room(gpu_virt_t *virt)
     return virt->drv_room != 0 || driver_room_refill(virt);
 }
 
+/* `cl` sent the driver a request: the round-robin starts after it next time. */
+static void served_last(gpu_virt_t *virt, const gpu_virt_client_t *cl)
+{
+    virt->next_client = cl->index + 1u == virt->num_clients ? 0 : cl->index + 1u;
+}
+
 /*
  * May client `cl` send a request to the driver now? Not when the driver has
  * no room (the client is then marked waiting; driver_room_refill() made sure
@@ -81,69 +84,94 @@ bool virt_driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_
         virt->drv_waiting |= bit;
         return false;
     }
-    virt->next_client = cl->index + 1u == virt->num_clients ? 0 : cl->index + 1u;
+    served_last(virt, cl);
     return true;
 }
 
-/* The gate of a request that found no room counted, or a barrier: the whole rule. */
-static bool driver_gate_slow(const serve_t *s)
+/* The whole gate, for rare commands and when the fast test fails: the device barrier, then virt_driver_gate(). */
+VIRT_COLD static bool driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin)
 {
-    if (virt_device_barrier(s->virt)) {
+    if (virt_device_barrier(virt)) {
         return false; /* display info is being refreshed: it may say the device was reset */
     }
-    return virt_driver_gate(s->virt, s->cl, s->rr);
+    return virt_driver_gate(virt, cl, round_robin);
 }
 
 /*
  * A check's verdict, and for a valid request whether it may go now:
- * GPU_STATUS_*, VERDICT_WAIT or VERDICT_FORWARD. The common case (no
- * barrier, nobody waiting, room counted) costs two tests; the rest is
- * driver_gate_slow().
+ * GPU_STATUS_*, VERDICT_WAIT or VERDICT_FORWARD. `fast`: the serve found no
+ * barrier and nobody it must defer to, so room counted in drv_room is
+ * enough; otherwise, or when that ran out, the whole gate decides.
  */
-static inline uint32_t admit(serve_t *s, uint32_t verdict)
+static inline uint32_t admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, uint32_t verdict, serve_t s)
 {
-    if (verdict != VERDICT_FORWARD || (!s->slow_gate && s->virt->drv_room != 0)) {
+    if (verdict != VERDICT_FORWARD || (s.fast && virt->drv_room != 0)) {
         return verdict;
     }
-    return driver_gate_slow(s) ? VERDICT_FORWARD : VERDICT_WAIT;
+    return driver_gate(virt, cl, s.round_robin) ? VERDICT_FORWARD : VERDICT_WAIT;
 }
 
 /* ---- reserve, fill, submit ---- */
 
 /*
  * An admitted request goes to the driver: record what its answer needs
- * (`scanout`: the device scanout of a set-scanout), and start its driver form in the next driver slot (shared memory,
- * written once and never read): code, new driver id, and zero past the first `body` bytes of the body, which the caller
- * fills. forward_end() stages it.
+ * (`scanout`: the device scanout of a set-scanout), and start its driver
+ * form in the next driver slot (shared memory, written once and never
+ * read): code, new driver id, and zero past the first `body` bytes of the
+ * body, which the caller fills. virt_driver_stage() then counts it sent.
  */
-static inline gpu_req_t *forward_begin(serve_t *s, const gpu_req_t *req, uint32_t resource_id, uint32_t scanout,
-                                       size_t body)
+static inline gpu_req_t *forward_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
+                                       uint32_t resource_id, uint32_t scanout, size_t body)
 {
-    gpu_virt_client_t *cl = s->cl;
-    gpu_virt_inflight_t *e = virt_inflight_alloc(s->virt, GPU_VIRT_ORIGIN_CLIENT, cl->index);
-    e->client_id = req->id;
-    e->resource_id = resource_id;
-    e->epoch = cl->epoch;
-    e->scanout = (uint8_t)scanout;
-    e->code = (uint8_t)req->code;
+    uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.client_id = req->id,
+                                                                        .resource_id = resource_id,
+                                                                        .epoch = cl->epoch,
+                                                                        .origin = GPU_VIRT_ORIGIN_CLIENT,
+                                                                        .client = cl->index,
+                                                                        .scanout = (uint8_t)scanout,
+                                                                        .code = (uint8_t)req->code});
     cl->inflight++;
-    gpu_req_t *slot_shared = virt_driver_slot(s->virt);
+    gpu_req_t *slot_shared = virt_driver_slot(virt);
     slot_shared->code = req->code;
-    slot_shared->id = e->driver_id;
+    slot_shared->id = driver_id;
     memset(slot_shared->raw + body, 0, sizeof(slot_shared->raw) - body);
     return slot_shared;
 }
 
-static inline uint32_t forward_end(serve_t *s)
+/* ---- the hot commands: TRANSFER_TO_2D and RESOURCE_FLUSH ---- */
+
+static inline uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
 {
-    virt_driver_stage(s->virt);
-    s->sent++;
+    const gpu_req_transfer_to_2d_t *t = &req->transfer_to_2d;
+    uint32_t device_id = 0;
+    uint32_t verdict = admit(virt, cl, virt_check_transfer(cl, t, &device_id), s);
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, t->resource_id, 0, sizeof(*t));
+    /* the offset stays relative to the attached backing, and was checked against it */
+    slot_shared->transfer_to_2d = (gpu_req_transfer_to_2d_t){device_id, t->rect, 0, t->offset};
+    virt_driver_stage(virt);
     return VERDICT_SENT;
 }
 
-/* ---- one function per command: check, then forward ---- */
+static inline uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+{
+    const gpu_req_flush_t *f = &req->flush;
+    uint32_t device_id = 0;
+    uint32_t verdict = admit(virt, cl, virt_check_flush(virt, cl, f, &device_id), s);
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, f->resource_id, 0, sizeof(*f));
+    slot_shared->flush = (gpu_req_flush_t){device_id, f->rect};
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
+}
 
-static uint32_t answer_display_info(gpu_virt_t *virt, gpu_virt_client_t *cl)
+/* ---- the other commands (out of line) ---- */
+
+VIRT_COLD static uint32_t answer_display_info(gpu_virt_t *virt, gpu_virt_client_t *cl)
 {
     if (virt->device_lost || (!virt->display_valid && !virt->display_failed)) {
         return VERDICT_WAIT; /* answered once there is display info that matches the bookkeeping */
@@ -171,69 +199,73 @@ static gpu_virt_resource_t *res_create(gpu_virt_t *virt, gpu_virt_client_t *cl, 
     return r;
 }
 
-static uint32_t send_create_2d(serve_t *s, const gpu_req_t *req)
+VIRT_COLD static uint32_t send_create_2d(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
 {
     const gpu_req_create_2d_t *c = &req->create_2d;
-    uint32_t verdict = admit(s, virt_check_create_2d(s->virt, s->cl, c));
+    uint32_t verdict = admit(virt, cl, virt_check_create_2d(virt, cl, c), s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    gpu_virt_resource_t *r = res_create(s->virt, s->cl, c->resource_id, GPU_VIRT_KIND_2D);
+    gpu_virt_resource_t *r = res_create(virt, cl, c->resource_id, GPU_VIRT_KIND_2D);
     r->width = (uint16_t)c->width; /* both checked <= 16384 */
     r->height = (uint16_t)c->height;
-    s->cl->memory += (uint64_t)c->width * c->height * GPU_BYTES_PER_PIXEL;
-    gpu_req_t *slot_shared = forward_begin(s, req, c->resource_id, 0, sizeof(*c));
+    cl->memory += (uint64_t)c->width * c->height * GPU_BYTES_PER_PIXEL;
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, c->resource_id, 0, sizeof(*c));
     slot_shared->create_2d = (gpu_req_create_2d_t){r->device_id, c->format, c->width, c->height};
-    return forward_end(s);
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
 }
 
-static uint32_t send_create_blob(serve_t *s, const gpu_req_t *req)
+VIRT_COLD static uint32_t send_create_blob(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
 {
     const gpu_req_create_blob_t *c = &req->create_blob;
-    uint32_t verdict = admit(s, virt_check_create_blob(s->virt, s->cl, c));
+    uint32_t verdict = admit(virt, cl, virt_check_create_blob(virt, cl, c), s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    gpu_virt_resource_t *r = res_create(s->virt, s->cl, c->resource_id, GPU_VIRT_KIND_BLOB);
+    gpu_virt_resource_t *r = res_create(virt, cl, c->resource_id, GPU_VIRT_KIND_BLOB);
     r->has_backing = 1;
     r->size = c->size;
-    gpu_req_t *slot_shared = forward_begin(s, req, c->resource_id, 0, sizeof(*c));
-    slot_shared->create_blob =
-            (gpu_req_create_blob_t){r->device_id, 0, s->cl->cfg->data_io_base + c->mem_addr, c->size};
-    return forward_end(s);
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, c->resource_id, 0, sizeof(*c));
+    slot_shared->create_blob = (gpu_req_create_blob_t){r->device_id, 0, cl->cfg->data_io_base + c->mem_addr, c->size};
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
 }
 
 /* Unref and detach (both gpu_req_resource_t): the resource is busy until the answer; the driver sees its device id. */
-static uint32_t send_settle(serve_t *s, const gpu_req_t *req, uint32_t verdict)
+VIRT_COLD static uint32_t send_settle(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, uint32_t verdict,
+                                      serve_t s)
 {
-    verdict = admit(s, verdict);
+    verdict = admit(virt, cl, verdict, s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
     uint32_t id = req->unref.resource_id;
-    gpu_virt_resource_t *r = virt_res_checked(s->cl, id);
+    gpu_virt_resource_t *r = virt_res_checked(cl, id);
     r->busy = 1;
-    gpu_req_t *slot_shared = forward_begin(s, req, id, 0, sizeof(gpu_req_resource_t));
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, id, 0, sizeof(gpu_req_resource_t));
     slot_shared->unref.resource_id = r->device_id;
-    return forward_end(s);
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
 }
 
-static uint32_t send_attach(serve_t *s, const gpu_req_t *req)
+VIRT_COLD static uint32_t send_attach(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
 {
     const gpu_req_attach_backing_t *a = &req->attach_backing;
-    uint32_t verdict = admit(s, virt_check_attach(s->cl, a));
+    uint32_t verdict = admit(virt, cl, virt_check_attach(cl, a), s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    gpu_virt_resource_t *r = virt_res_checked(s->cl, a->resource_id);
+    gpu_virt_resource_t *r = virt_res_checked(cl, a->resource_id);
     r->busy = 1;
     if (r->kind == GPU_VIRT_KIND_2D) {
         r->size = a->size; /* counts once the answer is OK; a blob's is its size already */
     }
-    gpu_req_t *slot_shared = forward_begin(s, req, a->resource_id, 0, sizeof(*a));
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, a->resource_id, 0, sizeof(*a));
     slot_shared->attach_backing =
-            (gpu_req_attach_backing_t){r->device_id, 0, s->cl->cfg->data_io_base + a->mem_addr, a->size};
-    return forward_end(s);
+            (gpu_req_attach_backing_t){r->device_id, 0, cl->cfg->data_io_base + a->mem_addr, a->size};
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
 }
 
 /*
@@ -241,11 +273,11 @@ static uint32_t send_attach(serve_t *s, const gpu_req_t *req)
  * answer and will show `rect`; resource `id` (0: none) is referenced until
  * then. Returns the resource's device id, GPU_RESOURCE_ID_NONE for none.
  */
-static uint32_t scanout_begin(serve_t *s, uint32_t ds, uint32_t id, const gpu_rect_t *rect)
+static uint32_t scanout_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t ds, uint32_t id, const gpu_rect_t *rect)
 {
-    s->virt->scanouts[ds].busy = 1;
-    s->virt->scanouts[ds].pending = *rect;
-    gpu_virt_resource_t *r = virt_res_slot(s->cl, id);
+    virt->scanouts[ds].busy = 1;
+    virt->scanouts[ds].pending = *rect;
+    gpu_virt_resource_t *r = virt_res_slot(cl, id);
     if (r == NULL) {
         return GPU_RESOURCE_ID_NONE;
     }
@@ -253,32 +285,34 @@ static uint32_t scanout_begin(serve_t *s, uint32_t ds, uint32_t id, const gpu_re
     return r->device_id;
 }
 
-static uint32_t send_set_scanout(serve_t *s, const gpu_req_t *req)
+VIRT_COLD static uint32_t send_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
 {
     const gpu_req_set_scanout_t *c = &req->set_scanout;
-    uint32_t verdict = admit(s, virt_check_set_scanout(s->virt, s->cl, c));
+    uint32_t verdict = admit(virt, cl, virt_check_set_scanout(virt, cl, c), s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    uint32_t ds = s->cl->cfg->scanouts[c->scanout_id];
-    uint32_t device_id = scanout_begin(s, ds, c->resource_id, &c->rect);
-    gpu_req_t *slot_shared = forward_begin(s, req, c->resource_id, ds, sizeof(*c));
+    uint32_t ds = cl->cfg->scanouts[c->scanout_id];
+    uint32_t device_id = scanout_begin(virt, cl, ds, c->resource_id, &c->rect);
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, c->resource_id, ds, sizeof(*c));
     gpu_rect_t none = {0, 0, 0, 0};
     slot_shared->set_scanout =
             (gpu_req_set_scanout_t){ds, device_id, device_id != GPU_RESOURCE_ID_NONE ? c->rect : none};
-    return forward_end(s);
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
 }
 
-static uint32_t send_set_scanout_blob(serve_t *s, const gpu_req_t *req)
+VIRT_COLD static uint32_t send_set_scanout_blob(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
+                                                serve_t s)
 {
     const gpu_req_set_scanout_blob_t *c = &req->set_scanout_blob;
-    uint32_t verdict = admit(s, virt_check_set_scanout_blob(s->virt, s->cl, c));
+    uint32_t verdict = admit(virt, cl, virt_check_set_scanout_blob(virt, cl, c), s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    uint32_t ds = s->cl->cfg->scanouts[c->scanout_id];
-    uint32_t device_id = scanout_begin(s, ds, c->resource_id, &c->rect);
-    gpu_req_t *slot_shared = forward_begin(s, req, c->resource_id, ds, sizeof(*c));
+    uint32_t ds = cl->cfg->scanouts[c->scanout_id];
+    uint32_t device_id = scanout_begin(virt, cl, ds, c->resource_id, &c->rect);
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, c->resource_id, ds, sizeof(*c));
     gpu_req_set_scanout_blob_t d = {.scanout_id = ds, .resource_id = device_id};
     if (device_id != GPU_RESOURCE_ID_NONE) {
         d = *c;
@@ -286,72 +320,58 @@ static uint32_t send_set_scanout_blob(serve_t *s, const gpu_req_t *req)
         d.resource_id = device_id;
     }
     slot_shared->set_scanout_blob = d;
-    return forward_end(s);
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
 }
 
-static inline uint32_t send_transfer(serve_t *s, const gpu_req_t *req)
+/* Everything but TRANSFER_TO_2D and RESOURCE_FLUSH on an initialised client. */
+VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
 {
-    const gpu_req_transfer_to_2d_t *t = &req->transfer_to_2d;
-    uint32_t verdict = admit(s, virt_check_transfer(s->cl, t));
-    if (verdict != VERDICT_FORWARD) {
-        return verdict;
-    }
-    uint32_t device_id = virt_res_checked(s->cl, t->resource_id)->device_id;
-    gpu_req_t *slot_shared = forward_begin(s, req, t->resource_id, 0, sizeof(*t));
-    /* the offset stays relative to the attached backing, and was checked against it */
-    slot_shared->transfer_to_2d = (gpu_req_transfer_to_2d_t){device_id, t->rect, 0, t->offset};
-    return forward_end(s);
-}
-
-static inline uint32_t send_flush(serve_t *s, const gpu_req_t *req)
-{
-    const gpu_req_flush_t *f = &req->flush;
-    uint32_t verdict = admit(s, virt_check_flush(s->virt, s->cl, f));
-    if (verdict != VERDICT_FORWARD) {
-        return verdict;
-    }
-    uint32_t device_id = virt_res_checked(s->cl, f->resource_id)->device_id;
-    gpu_req_t *slot_shared = forward_begin(s, req, f->resource_id, 0, sizeof(*f));
-    slot_shared->flush = (gpu_req_flush_t){device_id, f->rect};
-    return forward_end(s);
-}
-
-/*
- * The one dispatch: request `req` (the private copy) of the served client.
- * Returns the status to answer with at once, VERDICT_WAIT (hold it) or
- * VERDICT_SENT.
- */
-static inline uint32_t request_dispatch(serve_t *s, const gpu_req_t *req)
-{
-    if (!s->cl->initialised && req->code != GPU_REQ_GET_DISPLAY_INFO) {
+    if (!cl->initialised && req->code != GPU_REQ_GET_DISPLAY_INFO) {
         return req->code - 1u < GPU_REQ_MAX ? GPU_STATUS_NOT_READY : GPU_STATUS_UNSUPPORTED;
     }
     switch (req->code) {
-    case GPU_REQ_TRANSFER_TO_2D:
-        return send_transfer(s, req);
-    case GPU_REQ_RESOURCE_FLUSH:
-        return send_flush(s, req);
     case GPU_REQ_GET_DISPLAY_INFO:
-        return answer_display_info(s->virt, s->cl);
+        return answer_display_info(virt, cl);
     case GPU_REQ_RESOURCE_CREATE_2D:
-        return send_create_2d(s, req);
+        return send_create_2d(virt, cl, req, s);
     case GPU_REQ_RESOURCE_CREATE_BLOB:
-        return send_create_blob(s, req);
+        return send_create_blob(virt, cl, req, s);
     case GPU_REQ_RESOURCE_UNREF:
-        return send_settle(s, req, virt_check_unref(s->cl, req->unref.resource_id));
+        return send_settle(virt, cl, req, virt_check_unref(cl, req->unref.resource_id), s);
     case GPU_REQ_RESOURCE_ATTACH_BACKING:
-        return send_attach(s, req);
+        return send_attach(virt, cl, req, s);
     case GPU_REQ_RESOURCE_DETACH_BACKING:
-        return send_settle(s, req, virt_check_detach(s->cl, req->detach_backing.resource_id));
+        return send_settle(virt, cl, req, virt_check_detach(cl, req->detach_backing.resource_id), s);
     case GPU_REQ_SET_SCANOUT:
-        return send_set_scanout(s, req);
+        return send_set_scanout(virt, cl, req, s);
     case GPU_REQ_SET_SCANOUT_BLOB:
-        return send_set_scanout_blob(s, req);
+        return send_set_scanout_blob(virt, cl, req, s);
+    case GPU_REQ_TRANSFER_TO_2D:
+        return send_transfer(virt, cl, req, s);
+    case GPU_REQ_RESOURCE_FLUSH:
+        return send_flush(virt, cl, req, s);
     default:
         return GPU_STATUS_UNSUPPORTED;
     }
 }
 
+/*
+ * The one dispatch: request `req` (the private copy) of client `cl`, one
+ * switch with one small function per command (the streaming ones inline).
+ * Returns the status to answer with at once, VERDICT_WAIT (hold it) or
+ * VERDICT_SENT.
+ */
+static inline uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+{
+    if (req->code == GPU_REQ_TRANSFER_TO_2D && cl->initialised) {
+        return send_transfer(virt, cl, req, s);
+    }
+    if (req->code == GPU_REQ_RESOURCE_FLUSH && cl->initialised) {
+        return send_flush(virt, cl, req, s);
+    }
+    return dispatch_other(virt, cl, req, s);
+}
 /* ---- taking requests ---- */
 
 /*
@@ -413,28 +433,24 @@ static uint32_t client_ready(gpu_virt_client_t *cl, uint32_t max)
     return ready < max ? ready : max;
 }
 
-/* Dispatch one request and answer it if that is its outcome; false if it must wait. */
-static inline bool request_handle(serve_t *s, const gpu_req_t *req)
+/* Dispatch one request and answer it if that is its outcome; returns the outcome. */
+static inline uint32_t request_handle(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
 {
-    uint32_t outcome = request_dispatch(s, req);
-    if (outcome == VERDICT_WAIT) {
-        return false;
+    uint32_t outcome = request_dispatch(virt, cl, req, s);
+    if (outcome != VERDICT_WAIT && outcome != VERDICT_SENT) {
+        virt_respond(virt, cl, req->code, req->id, outcome);
     }
-    if (outcome != VERDICT_SENT) {
-        virt_respond(s->virt, s->cl, req->code, req->id, outcome);
-    }
-    return true;
+    return outcome;
 }
 
 /*
  * Consumer side: take `n` requests (client_ready() said they are there and
  * their answers have room) and handle each; stop at one that must wait,
  * which becomes `held`. Hands the slots back once. Returns how many were
- * answered or sent.
+ * answered or sent; *sent says whether any went to the driver.
  */
-static uint32_t client_batch(serve_t *s, uint32_t n)
+static uint32_t client_batch(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t n, serve_t s, bool *sent)
 {
-    gpu_virt_client_t *cl = s->cl;
     uint32_t taken = 0;
     while (taken < n) {
         gpu_req_t req;
@@ -442,7 +458,9 @@ static uint32_t client_batch(serve_t *s, uint32_t n)
         memcpy(&req, slot_shared, sizeof(req)); /* read once: only the copy is checked and used */
         taken++;
         cl->owed++;
-        if (!request_handle(s, &req)) {
+        uint32_t outcome = request_handle(virt, cl, &req, s);
+        *sent = *sent || outcome == VERDICT_SENT;
+        if (outcome == VERDICT_WAIT) {
             cl->held = req;
             cl->has_held = 1;
             break;
@@ -450,8 +468,32 @@ static uint32_t client_batch(serve_t *s, uint32_t n)
     }
     /* (R2) once per batch, after the last read of a slot: pairs with the client's (A2) */
     gpu_queue_consumer_release(&cl->req, taken);
-    s->virt->req_freed |= 1u << cl->index;
+    virt->req_freed |= 1u << cl->index;
     return taken - cl->has_held;
+}
+
+/* A release under way, then the request the client holds: false if the client must still wait. */
+VIRT_COLD static bool serve_pending(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, serve_t s, uint32_t *done)
+{
+    if (cl->release_phase != GPU_VIRT_RELEASE_NONE) {
+        *done = virt_release_serve(virt, cl, budget, s.round_robin);
+        if (cl->release_phase != GPU_VIRT_RELEASE_NONE) {
+            return false;
+        }
+    }
+    if (!cl->has_held || *done == budget) {
+        return *done < budget;
+    }
+    uint32_t outcome = request_handle(virt, cl, &cl->held, s);
+    if (outcome == VERDICT_WAIT) {
+        return false;
+    }
+    if (outcome == VERDICT_SENT) {
+        served_last(virt, cl);
+    }
+    cl->has_held = 0;
+    (*done)++;
+    return *done < budget;
 }
 
 /*
@@ -463,29 +505,25 @@ static uint32_t client_batch(serve_t *s, uint32_t n)
  */
 uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin)
 {
-    uint32_t bit = 1u << cl->index;
-    virt->drv_waiting &= ~bit; /* set again if it still needs driver room */
-    uint32_t done = cl->release_phase != GPU_VIRT_RELEASE_NONE ? virt_release_serve(virt, cl, budget, round_robin) : 0;
-    if (cl->release_phase != GPU_VIRT_RELEASE_NONE) {
+    virt->drv_waiting &= ~(1u << cl->index); /* set again if it still needs driver room */
+    serve_t s = {!virt_device_barrier(virt) && (round_robin || virt->drv_waiting == 0), round_robin};
+    uint32_t done = 0;
+    bool sent = false;
+    if ((cl->release_phase != GPU_VIRT_RELEASE_NONE || cl->has_held) && !serve_pending(virt, cl, budget, s, &done)) {
         return done;
-    }
-    serve_t s = {virt, cl, 0, round_robin, virt_device_barrier(virt) || (!round_robin && virt->drv_waiting != 0)};
-    if (cl->has_held && done < budget) {
-        if (!request_handle(&s, &cl->held)) {
-            return done;
-        }
-        cl->has_held = 0;
-        done++;
     }
     while (done < budget && !cl->has_held) {
         uint32_t n = client_ready(cl, budget - done);
         if (n == 0) {
             break;
         }
-        done += client_batch(&s, n);
+        done += client_batch(virt, cl, n, s, &sent);
+        if (!cl->has_held && gpu_queue_cached_length(&cl->req) == 0 && requests_refresh(cl) == 0) {
+            break; /* emptied: asked for a signal on the next request */
+        }
     }
-    if (s.sent != 0) {
-        virt->next_client = cl->index + 1u == virt->num_clients ? 0 : cl->index + 1u;
+    if (sent) {
+        served_last(virt, cl);
     }
     return done;
 }

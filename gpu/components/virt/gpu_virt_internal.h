@@ -23,6 +23,9 @@
 #define GPU_VIRT_MIN_SCANOUT_SIDE 16u /* as virtio-gpu devices: QEMU refuses a smaller scanout rectangle */
 #define GPU_VIRT_BLOB_ALIGN       4096u
 
+/* Out of the hot path: rare commands, odd answers, logging. */
+#define VIRT_COLD __attribute__((noinline, cold))
+
 /* Outcomes of a check or a dispatch besides a GPU_STATUS_* answer. */
 #define VERDICT_FORWARD 0x100u /* check: valid, send it to the driver */
 #define VERDICT_WAIT    0x101u /* depends on something at the driver (or on driver room): hold it */
@@ -80,18 +83,22 @@ static inline void virt_driver_stage(gpu_virt_t *virt)
     virt->drv_req_published = 1;
 }
 
-/* Take an in-flight entry (virt_driver_gate() made sure one is free): a new driver id for its slot. */
-static inline gpu_virt_inflight_t *virt_inflight_alloc(gpu_virt_t *virt, uint8_t origin, uint32_t client)
+/*
+ * Take an in-flight entry (virt_driver_gate() made sure one is free) and
+ * write `rec` into it at once, with a new driver id for its slot (same slot
+ * in the low bits, the next generation above). Returns that id.
+ */
+static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t rec)
 {
     uint32_t idx = virt->inflight_free;
-    assert(idx < GPU_VIRT_MAX_INFLIGHT && "virt_inflight_alloc: virt_driver_gate() was passed");
+    assert(idx < GPU_VIRT_MAX_INFLIGHT && "virt_inflight_take: virt_driver_gate() was passed");
     gpu_virt_inflight_t *e = &virt->inflight[idx];
     virt->inflight_free = e->next_free;
     virt->inflight_count++;
-    e->driver_id += GPU_VIRT_MAX_INFLIGHT; /* new id, same slot in the low bits */
-    e->origin = origin;
-    e->client = (uint8_t)client;
-    return e;
+    rec.driver_id = e->driver_id + GPU_VIRT_MAX_INFLIGHT;
+    rec.next_free = GPU_VIRT_MAX_INFLIGHT; /* not on the free list */
+    *e = rec;
+    return rec.driver_id;
 }
 
 /*
@@ -123,8 +130,9 @@ uint32_t virt_check_detach(const gpu_virt_client_t *cl, uint32_t id);
 uint32_t virt_check_set_scanout(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_set_scanout_t *s);
 uint32_t virt_check_set_scanout_blob(const gpu_virt_t *virt, const gpu_virt_client_t *cl,
                                      const gpu_req_set_scanout_blob_t *s);
-uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t);
-uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f);
+uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t, uint32_t *device_id);
+uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f,
+                          uint32_t *device_id);
 
 /* ---- gpu_virt_state.c ---- */
 
