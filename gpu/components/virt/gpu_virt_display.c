@@ -101,7 +101,7 @@ void virt_display_done(gpu_virt_t *virt, uint32_t status)
 /* Send the wanted display query if there is room (before any client's request: they wait for it). */
 bool virt_display_pump(gpu_virt_t *virt)
 {
-    if (!virt->display_wanted || virt->display_inflight || !virt_driver_room(virt)) {
+    if (!virt->display_wanted || virt->display_inflight || !virt_driver_room_or_arm(virt)) {
         return false;
     }
     uint32_t driver_id = virt_inflight_take(

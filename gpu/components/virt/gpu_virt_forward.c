@@ -53,8 +53,11 @@ static bool driver_room_refill(gpu_virt_t *virt)
     return virt->drv_room != 0;
 }
 
-/* Is there room for one more driver request? A predicate but for the signal it arms when there is none. */
-bool virt_driver_room(gpu_virt_t *virt)
+/*
+ * Is there room for one more driver request? When there is none, a signal
+ * has been armed so that the driver says when (so: not a pure predicate).
+ */
+bool virt_driver_room_or_arm(gpu_virt_t *virt)
 {
     return virt->drv_room != 0 || driver_room_refill(virt);
 }
@@ -80,7 +83,7 @@ static void served_last(gpu_virt_t *virt, const gpu_virt_client_t *cl)
 bool virt_driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin)
 {
     uint32_t bit = 1u << cl->index;
-    if ((!round_robin && (virt->drv_waiting & ~bit) != 0) || !virt_driver_room(virt)) {
+    if ((!round_robin && (virt->drv_waiting & ~bit) != 0) || !virt_driver_room_or_arm(virt)) {
         virt->drv_waiting |= bit;
         return false;
     }
@@ -380,7 +383,7 @@ static inline uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl,
  * to signal when it frees a slot (once: resp_armed stays set until the
  * client notifies us).
  */
-static uint32_t answer_room(gpu_virt_client_t *cl)
+static uint32_t answer_room_or_arm(gpu_virt_client_t *cl)
 {
     uint32_t space = gpu_queue_cached_space(&cl->resp);
     if (space <= cl->owed) {
@@ -405,7 +408,7 @@ static uint32_t answer_room(gpu_virt_client_t *cl)
  * if it still is, ask the client to signal its next request (once:
  * req_armed stays set until it notifies us).
  */
-static uint32_t requests_refresh(gpu_virt_client_t *cl)
+static uint32_t requests_refresh_or_arm(gpu_virt_client_t *cl)
 {
     uint32_t ready = gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
     if (ready != 0 || cl->req_armed) {
@@ -421,13 +424,13 @@ static uint32_t requests_refresh(gpu_virt_client_t *cl)
 /* Requests the client may take now, at most `max`: ready, and with room for their answers. */
 static uint32_t client_ready(gpu_virt_client_t *cl, uint32_t max)
 {
-    uint32_t room = answer_room(cl);
+    uint32_t room = answer_room_or_arm(cl);
     if (room == 0) {
         return 0;
     }
     uint32_t ready = gpu_queue_cached_length(&cl->req);
     if (ready == 0) {
-        ready = requests_refresh(cl);
+        ready = requests_refresh_or_arm(cl);
     }
     ready = ready < room ? ready : room;
     return ready < max ? ready : max;
@@ -518,7 +521,7 @@ uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t bud
             break;
         }
         done += client_batch(virt, cl, n, s, &sent);
-        if (!cl->has_held && gpu_queue_cached_length(&cl->req) == 0 && requests_refresh(cl) == 0) {
+        if (!cl->has_held && gpu_queue_cached_length(&cl->req) == 0 && requests_refresh_or_arm(cl) == 0) {
             break; /* emptied: asked for a signal on the next request */
         }
     }

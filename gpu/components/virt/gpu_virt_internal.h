@@ -104,7 +104,7 @@ static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t 
 /*
  * Producer side of client `cl`'s response queue: stage one answer (the slot
  * is written once). Its slot was reserved when the request was taken
- * (answer_room() in gpu_virt_forward.c), so there is one unless the client
+ * (answer_room_or_arm() in gpu_virt_forward.c), so there is one unless the client
  * corrupted its own queue's head index. notify_collect() publishes.
  */
 static inline void virt_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
@@ -146,7 +146,7 @@ void virt_res_forget(gpu_virt_t *virt, gpu_virt_resource_t *r);
 
 /* ---- gpu_virt_forward.c ---- */
 
-bool virt_driver_room(gpu_virt_t *virt);
+bool virt_driver_room_or_arm(gpu_virt_t *virt);
 bool virt_driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
 uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin);
 
