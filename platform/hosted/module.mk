@@ -13,7 +13,8 @@
 # built with its vhost-user transport (-DGPU_DRIVER_VHOST_USER).
 include examples/pds.mk
 
-DEPS += libexpat1-dev
+# libsdl2-dev: the back-end's window (vgpu-backend --sdl, make run-hosted with a display).
+DEPS += libexpat1-dev libsdl2-dev
 
 HOSTED_DIR := platform/hosted
 HOSTED_OUT := $(BUILD)/hosted
@@ -41,7 +42,7 @@ HOSTED_RT_SRCS := $(HOSTED_DIR)/src/pd_runtime.c $(HOSTED_DIR)/src/pd_microkit.c
 HOSTED_BACKEND_SRCS := $(wildcard $(HOSTED_DIR)/backend/*.c) $(HOSTED_DIR)/src/vhost_user_io.c $(VGPU_MODEL_SRCS)
 $(HOSTED_OUT)/%/vgpu-backend: $(HOSTED_BACKEND_SRCS) $(ALL_HEADERS)
 	@mkdir -p $(@D)
-	$(HOSTED_CC.$*) $(HOSTED_CFLAGS.$*) $(HOSTED_INC) -I$(VGPU_MODEL_DIR) -o $@ $(HOSTED_BACKEND_SRCS) -lm -lpthread
+	$(HOSTED_CC.$*) $(HOSTED_CFLAGS.$*) $(HOSTED_INC) -I$(VGPU_MODEL_DIR) -o $@ $(HOSTED_BACKEND_SRCS) -lSDL2 -lm -lpthread
 ALL_TARGETS += $(HOSTED_OUT)/plain/vgpu-backend
 
 # The hosted replacements of device-facing sources (see the top of this file).
@@ -142,3 +143,18 @@ $(eval $(call add_check,hosted-restart,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/resta
 	$(HOSTED_OUT)/plain/vgpu-backend $(HOSTED_DIR)/tests/restart.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/restart.sh \
 	$(HOSTED_RUN) $(HOSTED_OUT)/plain/restart $(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path \
 	$(BUILD)/hosted/run/restart))
+
+# make run-hosted EXAMPLE=gpu|multi|anim|restart DEVICE=model: a window, or PNG frames (run.sh).
+.PHONY: run-hosted
+EXAMPLE ?= gpu
+DEVICE ?= model
+hosted_scanouts = $(if $(findstring max_outputs=2,$(EX_GPU.$(1))),2,1)
+run-hosted: deps $(HOSTED_RUN) $(HOSTED_OUT)/plain/vgpu-backend $(if $(filter $(EXAMPLE),$(HOSTED_EXAMPLES)),$(HOSTED_OUT)/plain/$(EXAMPLE)/.built)
+	@if [ -z "$(filter $(EXAMPLE),$(HOSTED_EXAMPLES))" ]; then echo "run-hosted: no example '$(EXAMPLE)'; the examples are: $(HOSTED_EXAMPLES)"; exit 1; fi
+	$(HOSTED_DIR)/run.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/$(EXAMPLE) $(HOSTED_OUT)/plain/vgpu-backend \
+		$(call ex_system,$(EXAMPLE)) $(call hosted_scanouts,$(EXAMPLE)) $(HOSTED_OUT)/frames/$(EXAMPLE) $(DEVICE)
+# One PD under valgrind (hosted-run -w): the client, whose data region valgrind's own mappings push away from
+# its vaddr (the setvar follows it). Any valgrind report fails it.
+$(eval $(call add_check,hosted-gpu-valgrind,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/gpu/.built $(HOSTED_OUT)/plain/vgpu-backend \
+	$(HOSTED_DIR)/tests/gpu.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/gpu.sh $(HOSTED_RUN) \
+	$(HOSTED_OUT)/plain/gpu $(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/gpu-valgrind valgrind))

@@ -1,12 +1,13 @@
 /*
  * vgpu-backend: the device model as a vhost-user back-end process.
  *
- *   vgpu-backend --fd N [--scanouts N] [--mode WxH] [--png DIR] [--ctl SOCKET]
+ *   vgpu-backend --fd N [--scanouts N] [--mode WxH] [--png DIR] [--ctl SOCKET] [--sdl 1]
  *
  * --fd       the connected vhost-user socket (the hosted runner passes 3)
  * --scanouts number of scanouts (1..16), each with the preferred mode --mode (default 1280x800)
- * --png      after a flush changes a scanout, write DIR/scanout-I-NNNN.png (at most 10 a second each;
- *            the last frame of a burst is always written) and print its path
+ * --png      after a flush changes a scanout (or it is disabled or enabled), write DIR/scanout-I-NNNN.png (at most 10 a
+ * second each; the last frame of a burst is always written) and print its path
+ * --sdl 1    a window per scanout (SDL2), updated after each flush that changed it, at most 60 times a second
  * --ctl      a Unix socket for requests, one line each, answered with one line:
  *              dump I PATH      the framebuffer of scanout I as PNG -> "ok WxH FLUSHES"
  *              mode I W H ON    change scanout I's display (a display-change event) -> "ok"
@@ -27,21 +28,27 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "display.h"
 
-#define FRAME_GAP_NS 100000000ull /* PNG frames: at most one per 100 ms per scanout */
+#define FRAME_GAP_NS  100000000ull /* PNG frames: at most one per 100 ms per scanout */
+#define WINDOW_GAP_NS 16000000ull  /* the window: at most one update per 16 ms per scanout */
 
 typedef struct {
     const char *png_dir;
     const char *ctl_path;
+    bool sdl;
     uint32_t scanouts, width, height;
     int fd;
 } be_opts_t;
 
 typedef struct {
     uint32_t flushes_seen[VGPU_MODEL_MAX_SCANOUTS];
+    uint32_t resource_seen[VGPU_MODEL_MAX_SCANOUTS]; /* 0: disabled (the framebuffer turns black) */
     uint64_t last_png_ns[VGPU_MODEL_MAX_SCANOUTS];
+    uint64_t last_shown_ns[VGPU_MODEL_MAX_SCANOUTS];
     unsigned frame_no[VGPU_MODEL_MAX_SCANOUTS];
-    bool dirty[VGPU_MODEL_MAX_SCANOUTS];
+    bool dirty[VGPU_MODEL_MAX_SCANOUTS];  /* a PNG is due */
+    bool unseen[VGPU_MODEL_MAX_SCANOUTS]; /* the window is behind */
 } frames_t;
 
 static uint64_t now_ns(void)
@@ -69,6 +76,8 @@ static int parse_opts(int argc, char **argv, be_opts_t *o)
             o->png_dir = v;
         } else if (strcmp(k, "--ctl") == 0) {
             o->ctl_path = v;
+        } else if (strcmp(k, "--sdl") == 0) {
+            o->sdl = strcmp(v, "0") != 0;
         } else {
             return -1;
         }
@@ -105,28 +114,62 @@ static void write_frame(backend_t *b, const be_opts_t *o, frames_t *f, uint32_t 
     }
 }
 
-/* Marks scanouts that a flush changed; writes the PNGs that are due. Returns ms until the next is due, or -1. */
+/* ms until `gap` has passed since `last`, 0 if it has. */
+static int due_in(uint64_t last, uint64_t gap)
+{
+    uint64_t since = now_ns() - last;
+    return since >= gap ? 0 : (int)((gap - since) / 1000000u) + 1;
+}
+
+static int sooner(int wait, int ms)
+{
+    return wait < 0 || ms < wait ? ms : wait;
+}
+
+/* Writes the PNG and updates the window of scanout i if due; returns ms until the next is due, or -1. */
+static int frame_outputs(backend_t *b, const be_opts_t *o, frames_t *f, uint32_t i)
+{
+    int wait = -1;
+    if (f->dirty[i] && o->png_dir != NULL) {
+        int ms = due_in(f->last_png_ns[i], FRAME_GAP_NS);
+        if (ms == 0) {
+            write_frame(b, o, f, i);
+        } else {
+            wait = sooner(wait, ms);
+        }
+    }
+    if (f->unseen[i] && o->sdl) {
+        int ms = due_in(f->last_shown_ns[i], WINDOW_GAP_NS);
+        if (ms == 0) {
+            display_show(b->model, i);
+            f->unseen[i] = false;
+            f->last_shown_ns[i] = now_ns();
+        } else {
+            wait = sooner(wait, ms);
+        }
+    }
+    return wait;
+}
+
+/* Marks scanouts that a flush changed; writes what is due. Returns ms until the next is due, or -1. */
 static int frames_update(backend_t *b, const be_opts_t *o, frames_t *f)
 {
     int wait = -1;
     for (uint32_t i = 0; i < b->num_scanouts; i++) {
         vgpu_model_scanout_state_t s;
-        if (vgpu_model_scanout_state(b->model, i, &s) == 0 && s.flushes != f->flushes_seen[i]) {
+        bool changed = vgpu_model_scanout_state(b->model, i, &s) == 0 &&
+                       (s.flushes != f->flushes_seen[i] || (s.resource_id == 0) != (f->resource_seen[i] == 0));
+        if (changed) {
             f->flushes_seen[i] = s.flushes;
-            f->dirty[i] = true;
+            f->resource_seen[i] = s.resource_id;
+            f->dirty[i] = f->unseen[i] = true;
         }
-        if (!f->dirty[i] || o->png_dir == NULL) {
-            continue;
-        }
-        uint64_t since = now_ns() - f->last_png_ns[i];
-        if (since >= FRAME_GAP_NS) {
-            write_frame(b, o, f, i);
-        } else {
-            int ms = (int)((FRAME_GAP_NS - since) / 1000000u) + 1;
-            wait = wait < 0 || ms < wait ? ms : wait;
+        int ms = frame_outputs(b, o, f, i);
+        if (ms >= 0) {
+            wait = sooner(wait, ms);
         }
     }
-    return wait;
+    return o->sdl ? sooner(wait, 16) : wait; /* the window's events are polled too */
 }
 
 static int ctl_listen(const char *path)
@@ -226,6 +269,10 @@ static void serve(backend_t *b, const be_opts_t *o, int lsock)
             ctl_accept(b, lsock);
         }
         timeout = frames_update(b, o, &f);
+        if (o->sdl && !display_pump()) {
+            fprintf(stderr, "VGPU|INFO: window closed: the device goes away\n");
+            break;
+        }
     }
 }
 
@@ -233,7 +280,8 @@ int main(int argc, char **argv)
 {
     be_opts_t o;
     if (parse_opts(argc, argv, &o) != 0) {
-        fprintf(stderr, "usage: vgpu-backend --fd N [--scanouts N] [--mode WxH] [--png DIR] [--ctl SOCKET]\n");
+        fprintf(stderr,
+                "usage: vgpu-backend --fd N [--scanouts N] [--mode WxH] [--png DIR] [--ctl SOCKET] [--sdl 1]\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -245,14 +293,19 @@ int main(int argc, char **argv)
     }
     b.model = make_model(&b, &o);
     int lsock = o.ctl_path != NULL ? ctl_listen(o.ctl_path) : -1;
+    if (o.sdl && !display_open()) {
+        o.sdl = false; /* PNGs and dumps still work */
+    }
     if (b.model == NULL || (o.ctl_path != NULL && lsock < 0)) {
         fprintf(stderr, "VGPU|ERROR: %s\n", b.model == NULL ? "bad model configuration" : "cannot listen on --ctl");
         return 1;
     }
-    printf("VGPU|INFO: device model back-end: %u scanout(s) %ux%u%s%s\n", (unsigned)o.scanouts, (unsigned)o.width,
-           (unsigned)o.height, o.png_dir != NULL ? ", PNG frames in " : "", o.png_dir != NULL ? o.png_dir : "");
+    printf("VGPU|INFO: device model back-end: %u scanout(s) %ux%u%s%s%s\n", (unsigned)o.scanouts, (unsigned)o.width,
+           (unsigned)o.height, o.sdl ? ", a window per scanout" : "", o.png_dir != NULL ? ", PNG frames in " : "",
+           o.png_dir != NULL ? o.png_dir : "");
     fflush(stdout);
     serve(&b, &o, lsock);
+    display_close();
     vgpu_model_destroy(b.model);
     return 0;
 }

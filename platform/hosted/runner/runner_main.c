@@ -5,7 +5,7 @@
  *
  * -b   where the PD binaries are, one per PD, named after it (default .)
  * -d   the device back-end: `sh -c DEVICE_CMD` with its vhost-user socket as fd 3
- * -w   run PD as `sh -c 'WRAPPER "$0"' BINARY`, e.g. -w 'client=valgrind -q'
+ * -w   run PD as `sh -c 'exec WRAPPER "$0"' BINARY`, e.g. -w 'client=valgrind -q'
  * -t   stop after SECONDS (default: run until SIGINT or SIGTERM)
  *
  * See platform/hosted/README.md.

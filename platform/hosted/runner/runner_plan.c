@@ -163,8 +163,12 @@ static int send_maps(runner_t *r, unsigned p)
                 return -1;
             }
         }
-        if (send_setvar(r, p, map->setvar_vaddr, map->vaddr) != 0 ||
-            send_setvar(r, p, map->setvar_size, mr->size) != 0) {
+        hosted_msg_t sv = {.type = HOSTED_PLAN_SETVAR_VADDR};
+        snprintf(sv.name, sizeof(sv.name), "%s", map->setvar_vaddr);
+        bool vaddr_ok = map->setvar_vaddr[0] == '\0' ||
+                        (mr->has_phys_addr ? send_setvar(r, p, map->setvar_vaddr, map->vaddr) == 0
+                                           : send_item(r, p, sv, -1) == 0);
+        if (!vaddr_ok || send_setvar(r, p, map->setvar_size, mr->size) != 0) {
             return -1;
         }
     }

@@ -98,9 +98,10 @@ static const char *wrapper_of(const runner_t *r, const char *pd)
 }
 
 /* In the child: fd 3 = control socket (or device socket), 1 and 2 = the output pipe; then exec. */
-static _Noreturn void child_exec(int ctl, int out, const char *wrapper, const char *path)
+static _Noreturn void child_exec(int ctl, int out, const char *wrapper, const char *path, const char *name)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    setenv("HOSTED_PD", name, 1); /* the PD runtime's name until its plan names it */
     if (dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0 || (ctl >= 0 && dup2(ctl, HOSTED_CTL_FD) < 0)) {
         _exit(127);
     }
@@ -132,7 +133,7 @@ static int spawn(runner_t *r, proc_t *pc, uint64_t tag, int ctl, const char *wra
         return -1;
     }
     if (pid == 0) {
-        child_exec(ctl, pipefd[1], wrapper, path);
+        child_exec(ctl, pipefd[1], wrapper, path, pc->name);
     }
     close(pipefd[1]);
     pc->pid = pid;
@@ -157,7 +158,12 @@ int runner_spawn_pd(runner_t *r, unsigned p)
         close(sv[1]);
         return -1;
     }
-    int rc = spawn(r, &pd->proc, TAG(K_OUT, p, 0), sv[1], wrapper_of(r, pd->proc.name), path);
+    const char *wrapper = wrapper_of(r, pd->proc.name);
+    char script[1024];
+    if (wrapper != NULL) {
+        snprintf(script, sizeof(script), "exec %s \"$0\"", wrapper); /* sh -c 'exec WRAPPER "$0"' BINARY */
+    }
+    int rc = spawn(r, &pd->proc, TAG(K_OUT, p, 0), sv[1], wrapper != NULL ? script : NULL, path);
     close(sv[1]);
     pd->ctl = sv[0];
     pd->state = PD_IDLE;

@@ -26,13 +26,14 @@
 
 typedef enum {
     /* runner -> PD */
-    HOSTED_PLAN_MAP = 1,    /* fd: memfd; a vaddr, b size, c perms (SDF_PERM_*); name: region */
-    HOSTED_PLAN_NOTIFY = 2, /* fd: peer's eventfd; ch: our channel id; a: peer priority */
-    HOSTED_PLAN_IRQ = 3,    /* ch: channel id; a: irq number */
-    HOSTED_PLAN_SETVAR = 4, /* name: symbol; a: value */
-    HOSTED_PLAN_DMA = 5,    /* fd: memfd; a: IO address, b: size; name: region (the device's memory) */
-    HOSTED_PLAN_DEVICE = 6, /* fd: vhost-user socket to the device back-end */
-    HOSTED_PLAN_END = 7,    /* a: our priority; name: our PD name */
+    HOSTED_PLAN_MAP = 1,           /* fd: memfd; a vaddr, b size, c perms (SDF_PERM_*); name: region */
+    HOSTED_PLAN_NOTIFY = 2,        /* fd: peer's eventfd; ch: our channel id; a: peer priority */
+    HOSTED_PLAN_IRQ = 3,           /* ch: channel id; a: irq number */
+    HOSTED_PLAN_SETVAR = 4,        /* name: symbol; a: value */
+    HOSTED_PLAN_DMA = 5,           /* fd: memfd; a: IO address, b: size; name: region (the device's memory) */
+    HOSTED_PLAN_DEVICE = 6,        /* fd: vhost-user socket to the device back-end */
+    HOSTED_PLAN_END = 7,           /* a: our priority; name: our PD name */
+    HOSTED_PLAN_SETVAR_VADDR = 12, /* name: symbol; the address where the last PLAN_MAP's region was mapped */
     HOSTED_INIT = 8,
     HOSTED_RUN = 9, /* a: the pending channels, bit n for channel n */
     HOSTED_RESUME = 10,

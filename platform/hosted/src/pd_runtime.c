@@ -41,6 +41,7 @@ typedef struct {
     unsigned ndma;
     hosted_dma_region_t dma[HOSTED_MAX_DMA];
     char dma_names[HOSTED_MAX_DMA][HOSTED_NAME_MAX];
+    uintptr_t last_map; /* where the last PLAN_MAP's region went */
 } pd_rt_t;
 
 static pd_rt_t rt;
@@ -51,7 +52,7 @@ static _Noreturn void fatal(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    dprintf(STDOUT_FILENO, "hosted|FATAL: %s: ", rt.name[0] != '\0' ? rt.name : "pd");
+    dprintf(STDOUT_FILENO, "hosted|FATAL: %s: ", rt.name);
     vdprintf(STDOUT_FILENO, fmt, ap);
     va_end(ap);
     exit(70);
@@ -94,27 +95,41 @@ static uint32_t wait_runner(hosted_msg_t *m, int *fd)
     return m->type;
 }
 
+/*
+ * At the map's vaddr if that range is free; otherwise (under valgrind, say, whose own mappings may sit there)
+ * wherever the kernel puts it: setvar_vaddr symbols then carry the real address, as on the other platforms,
+ * but code that uses the header's SDF_MR_*_VADDR for this region would see the wrong one, so it is logged.
+ */
 static void map_region(const hosted_msg_t *m, int fd)
 {
     int prot =
             ((m->c & PERM_R) ? PROT_READ : 0) | ((m->c & PERM_W) ? PROT_WRITE : 0) | ((m->c & PERM_X) ? PROT_EXEC : 0);
     void *want = (void *)(uintptr_t)m->a;
     void *got = mmap(want, m->b, prot, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
-    if (got != want) {
-        fatal("cannot map region %s at 0x%llx (%llu bytes): %s\n", m->name, (unsigned long long)m->a,
-              (unsigned long long)m->b, got == MAP_FAILED ? strerror(errno) : "placed elsewhere");
+    if (got != want && got != MAP_FAILED) {
+        munmap(got, m->b); /* a kernel or tool that treats MAP_FIXED_NOREPLACE as a hint */
     }
+    if (got != want) {
+        got = mmap(NULL, m->b, prot, MAP_SHARED, fd, 0);
+        if (got == MAP_FAILED) {
+            fatal("cannot map region %s (%llu bytes): %s\n", m->name, (unsigned long long)m->b, strerror(errno));
+        }
+        sddf_log("hosted|WARN: %s: region %s mapped at %p, not at its vaddr 0x%llx (in use): its setvar_vaddr "
+                 "says so, SDF_MR_*_VADDR does not\n",
+                 rt.name, m->name, got, (unsigned long long)m->a);
+    }
+    rt.last_map = (uintptr_t)got;
     close(fd);
 }
 
 /* Every setvar symbol must exist, as the Microkit tool and the qemu link require. */
-static void set_symbol(const hosted_msg_t *m)
+static void set_symbol(const char *name, uintptr_t value)
 {
-    uintptr_t *var = dlsym(RTLD_DEFAULT, m->name);
+    uintptr_t *var = dlsym(RTLD_DEFAULT, name);
     if (var == NULL) {
-        fatal("the description sets symbol %s, which the PD does not define\n", m->name);
+        fatal("the description sets symbol %s, which the PD does not define\n", name);
     }
-    *var = (uintptr_t)m->a;
+    *var = value;
 }
 
 static void add_dma(const hosted_msg_t *m, int fd)
@@ -146,7 +161,10 @@ static bool plan_item(const hosted_msg_t *m, int fd)
         rt.irqs |= UINT64_C(1) << m->ch;
         return true;
     case HOSTED_PLAN_SETVAR:
-        set_symbol(m);
+        set_symbol(m->name, (uintptr_t)m->a);
+        return true;
+    case HOSTED_PLAN_SETVAR_VADDR:
+        set_symbol(m->name, rt.last_map);
         return true;
     case HOSTED_PLAN_DMA:
         add_dma(m, fd);
@@ -290,6 +308,8 @@ static void run_batch(uint64_t pending)
 
 int main(void)
 {
+    const char *name = getenv("HOSTED_PD");
+    snprintf(rt.name, sizeof(rt.name), "%s", name != NULL ? name : "pd");
     pd_runtime_catch_faults();
     take_plan();
     hosted_msg_t m;
