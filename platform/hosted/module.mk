@@ -13,8 +13,9 @@
 # built with its vhost-user transport (-DGPU_DRIVER_VHOST_USER).
 include examples/pds.mk
 
-# libsdl2-dev: the back-end's window (vgpu-backend --sdl, make run-hosted with a display).
-DEPS += libexpat1-dev libsdl2-dev
+# libsdl2-dev: the back-end's window (vgpu-backend --sdl, make run-hosted with a display); procps: pgrep, with
+# which the checks find the PD they kill.
+DEPS += libexpat1-dev libsdl2-dev procps
 
 HOSTED_DIR := platform/hosted
 HOSTED_OUT := $(BUILD)/hosted
