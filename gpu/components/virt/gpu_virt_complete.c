@@ -181,13 +181,15 @@ static inline void driver_complete(gpu_virt_t *virt, gpu_resp_t resp)
         driver_complete_any(virt, resp);
         return;
     }
-    gpu_virt_client_t *cl = &virt->clients[e->client];
+    uint32_t client = e->client;
     uint32_t client_id = e->client_id;
+    gpu_virt_client_t *cl = &virt->clients[client];
     bool current = e->epoch == cl->epoch; /* else the client was released since: no answer */
     inflight_free(virt, e, slot);
     cl->inflight--;
     if (current) {
-        virt_respond(virt, cl, resp.code, client_id, resp.status);
+        virt_answer_stage(cl, resp.code, client_id, resp.status);
+        virt->resp_staged |= 1u << client;
     }
 }
 

@@ -143,33 +143,54 @@ static inline gpu_req_t *forward_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, 
 
 /* ---- the hot commands: TRANSFER_TO_2D and RESOURCE_FLUSH ---- */
 
-static inline uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+/*
+ * A streaming command keeps the client's layout on the driver connection,
+ * so its private copy becomes its driver form once admitted: the driver id,
+ * the device id, zero in the pad and past the `body` bytes of the body; then
+ * it goes into the next driver slot in one copy (written once, never read).
+ */
+static inline uint32_t forward_copy(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, uint32_t resource_id,
+                                    size_t body)
 {
-    const gpu_req_transfer_to_2d_t *t = &req->transfer_to_2d;
+    uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.client_id = req->id,
+                                                                        .resource_id = resource_id,
+                                                                        .epoch = cl->epoch,
+                                                                        .origin = GPU_VIRT_ORIGIN_CLIENT,
+                                                                        .client = cl->index,
+                                                                        .code = (uint8_t)req->code});
+    cl->inflight++;
+    req->id = driver_id;
+    memset(req->raw + body, 0, sizeof(req->raw) - body);
+    *virt_driver_slot(virt) = *req;
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
+}
+
+static inline uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+{
+    gpu_req_transfer_to_2d_t *t = &req->transfer_to_2d;
     uint32_t device_id = 0;
     uint32_t verdict = admit(virt, cl, virt_check_transfer(cl, t, &device_id), s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    gpu_req_t *slot_shared = forward_begin(virt, cl, req, t->resource_id, 0, sizeof(*t));
-    /* the offset stays relative to the attached backing, and was checked against it */
-    slot_shared->transfer_to_2d = (gpu_req_transfer_to_2d_t){device_id, t->rect, 0, t->offset};
-    virt_driver_stage(virt);
-    return VERDICT_SENT;
+    uint32_t resource_id = t->resource_id;
+    t->resource_id = device_id;
+    t->_pad = 0; /* the offset stays relative to the attached backing, and was checked against it */
+    return forward_copy(virt, cl, req, resource_id, sizeof(*t));
 }
 
-static inline uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+static inline uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
-    const gpu_req_flush_t *f = &req->flush;
+    gpu_req_flush_t *f = &req->flush;
     uint32_t device_id = 0;
     uint32_t verdict = admit(virt, cl, virt_check_flush(virt, cl, f, &device_id), s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    gpu_req_t *slot_shared = forward_begin(virt, cl, req, f->resource_id, 0, sizeof(*f));
-    slot_shared->flush = (gpu_req_flush_t){device_id, f->rect};
-    virt_driver_stage(virt);
-    return VERDICT_SENT;
+    uint32_t resource_id = f->resource_id;
+    f->resource_id = device_id;
+    return forward_copy(virt, cl, req, resource_id, sizeof(*f));
 }
 
 /* ---- the other commands (out of line) ---- */
@@ -328,7 +349,7 @@ VIRT_COLD static uint32_t send_set_scanout_blob(gpu_virt_t *virt, gpu_virt_clien
 }
 
 /* Everything but TRANSFER_TO_2D and RESOURCE_FLUSH on an initialised client. */
-VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
     if (!cl->initialised && req->code != GPU_REQ_GET_DISPLAY_INFO) {
         return req->code - 1u < GPU_REQ_MAX ? GPU_STATUS_NOT_READY : GPU_STATUS_UNSUPPORTED;
@@ -362,10 +383,11 @@ VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl
 /*
  * The one dispatch: request `req` (the private copy) of client `cl`, one
  * switch with one small function per command (the streaming ones inline).
- * Returns the status to answer with at once, VERDICT_WAIT (hold it) or
- * VERDICT_SENT.
+ * Returns the status to answer with at once, VERDICT_WAIT (hold it, the
+ * copy unchanged) or VERDICT_SENT (the copy may have become the driver's
+ * form).
  */
-static inline uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+static inline uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
     if (req->code == GPU_REQ_TRANSFER_TO_2D && cl->initialised) {
         return send_transfer(virt, cl, req, s);
@@ -375,6 +397,7 @@ static inline uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl,
     }
     return dispatch_other(virt, cl, req, s);
 }
+
 /* ---- taking requests ---- */
 
 /*
@@ -437,7 +460,7 @@ static uint32_t client_ready(gpu_virt_client_t *cl, uint32_t max)
 }
 
 /* Dispatch one request and answer it if that is its outcome; returns the outcome. */
-static inline uint32_t request_handle(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+static inline uint32_t request_handle(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
     uint32_t outcome = request_dispatch(virt, cl, req, s);
     if (outcome != VERDICT_WAIT && outcome != VERDICT_SENT) {

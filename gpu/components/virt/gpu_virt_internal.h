@@ -104,10 +104,11 @@ static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t 
 /*
  * Producer side of client `cl`'s response queue: stage one answer (the slot
  * is written once). Its slot was reserved when the request was taken
- * (answer_room_or_arm() in gpu_virt_forward.c), so there is one unless the client
- * corrupted its own queue's head index. notify_collect() publishes.
+ * (answer_room_or_arm() in gpu_virt_forward.c), so there is one unless the
+ * client corrupted its own queue's head index. The caller marks the client
+ * in resp_staged, and notify_collect() publishes.
  */
-static inline void virt_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
+static inline void virt_answer_stage(gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
 {
     cl->owed--;
     if (gpu_queue_cached_space(&cl->resp) == 0 && gpu_queue_space(&cl->resp) == 0) {
@@ -117,6 +118,12 @@ static inline void virt_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_
     gpu_resp_t *slot_shared = gpu_queue_slot(&cl->resp, cl->resp.own, sizeof(gpu_resp_t));
     *slot_shared = (gpu_resp_t){.code = code, .id = id, .status = status, ._pad = 0};
     gpu_queue_producer_stage(&cl->resp, 1);
+}
+
+/* Answer request `id` of client `cl` (staged; published once per event). */
+static inline void virt_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
+{
+    virt_answer_stage(cl, code, id, status);
     virt->resp_staged |= 1u << cl->index;
 }
 
