@@ -123,3 +123,36 @@ _Static_assert(sizeof(vhost_user_vring_addr_t) == 40, "vhost_user_vring_addr_t s
 _Static_assert(sizeof(vhost_user_region_t) == 32, "vhost_user_region_t size");
 _Static_assert(sizeof(vhost_user_memory_t) == 8 + 8 * 32, "vhost_user_memory_t size");
 _Static_assert(sizeof(vhost_user_config_t) == 12 + 256, "vhost_user_config_t size");
+
+/*
+ * The vhost-user-gpu display protocol (QEMU's docs/interop/vhost-user-gpu.rst):
+ * on the socket the front-end hands over with VHOST_USER_GPU_SET_SOCKET, the
+ * back-end sends these requests (same 12-byte header as above, REPLY flag
+ * 0x4 on answers) to whoever shows its scanouts.
+ */
+#define VHOST_USER_GPU_GET_PROTOCOL_FEATURES 1u /* answer: u64 */
+#define VHOST_USER_GPU_SET_PROTOCOL_FEATURES 2u /* u64, no answer */
+#define VHOST_USER_GPU_GET_DISPLAY_INFO      3u /* answer: struct virtio_gpu_resp_display_info */
+#define VHOST_USER_GPU_CURSOR_POS            4u
+#define VHOST_USER_GPU_CURSOR_POS_HIDE       5u
+#define VHOST_USER_GPU_CURSOR_UPDATE         6u
+#define VHOST_USER_GPU_SCANOUT               7u /* vhost_user_gpu_scanout_t */
+#define VHOST_USER_GPU_UPDATE                8u /* vhost_user_gpu_update_t, then width * height x8r8g8b8 pixels */
+#define VHOST_USER_GPU_DMABUF_SCANOUT        9u
+#define VHOST_USER_GPU_DMABUF_UPDATE         10u
+#define VHOST_USER_GPU_GET_EDID              11u
+#define VHOST_USER_GPU_DMABUF_SCANOUT2       12u
+
+typedef struct vhost_user_gpu_scanout {
+    uint32_t scanout_id;
+    uint32_t width;
+    uint32_t height;
+} vhost_user_gpu_scanout_t;
+
+typedef struct vhost_user_gpu_update {
+    uint32_t scanout_id;
+    uint32_t x, y, width, height;
+} vhost_user_gpu_update_t;
+
+_Static_assert(sizeof(vhost_user_gpu_scanout_t) == 12, "vhost_user_gpu_scanout_t size");
+_Static_assert(sizeof(vhost_user_gpu_update_t) == 20, "vhost_user_gpu_update_t size");

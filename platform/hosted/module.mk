@@ -40,11 +40,18 @@ ALL_TARGETS += $(HOSTED_RUN)
 HOSTED_RT_SRCS := $(HOSTED_DIR)/src/pd_runtime.c $(HOSTED_DIR)/src/pd_microkit.c $(HOSTED_DIR)/src/hosted_msg.c
 
 # The device model as a vhost-user back-end process (plain and sanitized, like the PDs).
-HOSTED_BACKEND_SRCS := $(wildcard $(HOSTED_DIR)/backend/*.c) $(HOSTED_DIR)/src/vhost_user_io.c $(VGPU_MODEL_SRCS)
+# vugpu-display shows what QEMU's vhost-user-gpu sends on its display socket (DEVICE=qemu).
+HOSTED_SHOW_SRCS := $(addprefix $(HOSTED_DIR)/backend/,frames.c ctl.c png.c opts.c display_sdl.c) \
+	$(HOSTED_DIR)/src/vhost_user_io.c
+HOSTED_BACKEND_SRCS := $(addprefix $(HOSTED_DIR)/backend/,vgpu_backend.c vu_server.c) $(HOSTED_SHOW_SRCS) $(VGPU_MODEL_SRCS)
 $(HOSTED_OUT)/%/vgpu-backend: $(HOSTED_BACKEND_SRCS) $(ALL_HEADERS)
 	@mkdir -p $(@D)
 	$(HOSTED_CC.$*) $(HOSTED_CFLAGS.$*) $(HOSTED_INC) -I$(VGPU_MODEL_DIR) -o $@ $(HOSTED_BACKEND_SRCS) -lSDL2 -lm -lpthread
-ALL_TARGETS += $(HOSTED_OUT)/plain/vgpu-backend
+$(HOSTED_OUT)/%/vugpu-display: $(HOSTED_DIR)/backend/vugpu_display.c $(HOSTED_SHOW_SRCS) $(ALL_HEADERS)
+	@mkdir -p $(@D)
+	$(HOSTED_CC.$*) $(HOSTED_CFLAGS.$*) $(HOSTED_INC) -o $@ $(HOSTED_DIR)/backend/vugpu_display.c $(HOSTED_SHOW_SRCS) \
+		-lSDL2 -lm
+ALL_TARGETS += $(HOSTED_OUT)/plain/vgpu-backend $(HOSTED_OUT)/plain/vugpu-display
 
 # The hosted replacements of device-facing sources (see the top of this file).
 HOSTED_TIMER_GLUE := $(HOSTED_DIR)/timer/timer.c
@@ -145,17 +152,28 @@ $(eval $(call add_check,hosted-restart,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/resta
 	$(HOSTED_RUN) $(HOSTED_OUT)/plain/restart $(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path \
 	$(BUILD)/hosted/run/restart))
 
-# make run-hosted EXAMPLE=gpu|multi|anim|restart DEVICE=model: a window, or PNG frames (run.sh).
+# make run-hosted EXAMPLE=gpu|multi|anim|restart DEVICE=model|qemu: a window, or PNG frames (run.sh).
 .PHONY: run-hosted
 EXAMPLE ?= gpu
 DEVICE ?= model
 hosted_scanouts = $(if $(findstring max_outputs=2,$(EX_GPU.$(1))),2,1)
-run-hosted: deps $(HOSTED_RUN) $(HOSTED_OUT)/plain/vgpu-backend $(if $(filter $(EXAMPLE),$(HOSTED_EXAMPLES)),$(HOSTED_OUT)/plain/$(EXAMPLE)/.built)
+run-hosted: deps $(HOSTED_RUN) $(HOSTED_OUT)/plain/vgpu-backend $(HOSTED_OUT)/plain/vugpu-display \
+	$(if $(filter $(EXAMPLE),$(HOSTED_EXAMPLES)),$(HOSTED_OUT)/plain/$(EXAMPLE)/.built)
 	@if [ -z "$(filter $(EXAMPLE),$(HOSTED_EXAMPLES))" ]; then echo "run-hosted: no example '$(EXAMPLE)'; the examples are: $(HOSTED_EXAMPLES)"; exit 1; fi
 	$(HOSTED_DIR)/run.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/$(EXAMPLE) $(HOSTED_OUT)/plain/vgpu-backend \
-		$(call ex_system,$(EXAMPLE)) $(call hosted_scanouts,$(EXAMPLE)) $(HOSTED_OUT)/frames/$(EXAMPLE) $(DEVICE)
+		$(call ex_system,$(EXAMPLE)) $(call hosted_scanouts,$(EXAMPLE)) $(HOSTED_OUT)/frames/$(EXAMPLE) $(DEVICE) \
+		$(HOSTED_OUT)/plain/vugpu-display $(HOSTED_QEMU_GPU)
 # One PD under valgrind (hosted-run -w): the client, whose data region valgrind's own mappings push away from
 # its vaddr (the setvar follows it). Any valgrind report fails it.
 $(eval $(call add_check,hosted-gpu-valgrind,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/gpu/.built $(HOSTED_OUT)/plain/vgpu-backend \
 	$(HOSTED_DIR)/tests/gpu.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/gpu.sh $(HOSTED_RUN) \
 	$(HOSTED_OUT)/plain/gpu $(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/gpu-valgrind valgrind))
+# QEMU's vhost-user-gpu (Debian qemu-system-gui, see platform/qemu/module.mk) as the device, vugpu-display
+# showing its scanout: the 2D states exact, the blob states visibly skipped.
+HOSTED_QEMU_GPU := /usr/lib/qemu/vhost-user-gpu
+$(eval $(call add_check,hosted-gpu-qemu,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/gpu/.built $(HOSTED_OUT)/plain/vugpu-display \
+	$(HOSTED_DIR)/tests/gpu.sh,$(HOSTED_ENV) VUDISPLAY=$(HOSTED_OUT)/plain/vugpu-display $(HOSTED_DIR)/tests/gpu.sh \
+	$(HOSTED_RUN) $(HOSTED_OUT)/plain/gpu $(HOSTED_QEMU_GPU) $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/gpu-qemu qemu))
+$(eval $(call add_check,hosted-multi-qemu,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/multi/.built $(HOSTED_OUT)/plain/vugpu-display \
+	$(HOSTED_DIR)/tests/multi.sh,$(HOSTED_ENV) VUDISPLAY=$(HOSTED_OUT)/plain/vugpu-display $(HOSTED_DIR)/tests/multi.sh \
+	$(HOSTED_RUN) $(HOSTED_OUT)/plain/multi $(HOSTED_QEMU_GPU) $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/multi-qemu qemu))

@@ -19,8 +19,9 @@
 #define SDDF_LOG_COMPONENT "GPU_DRV"
 #include <sddf/log.h>
 
-#define VU_REPLY_MS  2000
-#define VU_QUEUE_MAX 256u /* vhost-user has no per-ring maximum to ask for; QEMU's front-ends use 256 too */
+#define VU_REPLY_MS            2000
+#define VU_CONFIG_NUM_SCANOUTS 8u   /* offset of num_scanouts in struct virtio_gpu_config */
+#define VU_QUEUE_MAX           256u /* vhost-user has no per-ring maximum to ask for; QEMU's front-ends use 256 too */
 #define VU_WANTED_PROTOCOL                                                                                             \
     ((UINT64_C(1) << VHOST_USER_PROTOCOL_F_REPLY_ACK) | (UINT64_C(1) << VHOST_USER_PROTOCOL_F_BACKEND_REQ) |           \
      (UINT64_C(1) << VHOST_USER_PROTOCOL_F_CONFIG) | (UINT64_C(1) << VHOST_USER_PROTOCOL_F_RESET_DEVICE) |             \
@@ -232,6 +233,12 @@ static void vu_queue_enable(void *ctx, uint32_t queue, uint32_t size, uint64_t d
     if (!ok) {
         LOG_ERR("vhost-user back-end did not take queue %u\n", (unsigned)queue);
     }
+    if (ok && queue == VIRTIO_VHOST_USER_QUEUES - 1 && vu->display >= 0) {
+        /* vhost-user-gpu: where to show the scanouts. */
+        if (!set_msg(vu, VHOST_USER_GPU_SET_SOCKET, NULL, 0, &vu->display, 1)) {
+            LOG_ERR("vhost-user-gpu back-end did not take the display socket\n");
+        }
+    }
 }
 
 static void vu_queue_notify(void *ctx, uint32_t queue)
@@ -302,6 +309,10 @@ static uint32_t vu_config_read32(void *ctx, uint32_t offset)
     }
     uint32_t v;
     memcpy(&v, p.config.payload, sizeof(v));
+    if (offset == VU_CONFIG_NUM_SCANOUTS && v == 0 && vu->display >= 0) {
+        /* QEMU's vhost-user-gpu leaves num_scanouts to its front-end (QEMU's own sets max_outputs): so do we. */
+        v = vu->display_scanouts;
+    }
     return v;
 }
 
@@ -369,6 +380,7 @@ static bool negotiate(virtio_vhost_user_t *vu)
 bool virtio_vhost_user_probe(virtio_vhost_user_t *vu, unsigned irq_ch)
 {
     *vu = (virtio_vhost_user_t){.sock = hosted_device_fd(), .backend_req = -1, .kick = {-1, -1}};
+    vu->display = hosted_display_fd(&vu->display_scanouts);
     vu->transport = (virtio_transport_t){.ops = &vu_ops, .ctx = vu};
     if (vu->sock < 0) {
         LOG_ERR("no vhost-user back-end: this PD was given no device\n");
@@ -383,7 +395,8 @@ bool virtio_vhost_user_probe(virtio_vhost_user_t *vu, unsigned irq_ch)
         return false;
     }
     backend_channel(vu, irq_ch);
-    LOG_INFO("vhost-user back-end: features 0x%llx, protocol features 0x%llx, %u DMA regions\n",
-             (unsigned long long)vu->device_features, (unsigned long long)vu->protocol, hosted_dma_count());
+    LOG_INFO("vhost-user back-end: features 0x%llx, protocol features 0x%llx, %u DMA regions%s\n",
+             (unsigned long long)vu->device_features, (unsigned long long)vu->protocol, hosted_dma_count(),
+             vu->display >= 0 ? ", a display socket for it" : "");
     return true;
 }

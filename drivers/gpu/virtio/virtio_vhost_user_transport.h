@@ -26,6 +26,8 @@ typedef struct virtio_vhost_user {
     uint64_t driver_features;
     uint64_t protocol; /* negotiated protocol features */
     uint32_t status;   /* what the driver set, when the back-end does not keep a status */
+    int display;       /* for a vhost-user-gpu back-end: the display socket to hand it, -1 if none */
+    unsigned display_scanouts;
     bool lost;
     virtio_transport_t transport; /* ctx points back at this struct */
 } virtio_vhost_user_t;

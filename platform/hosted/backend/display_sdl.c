@@ -16,7 +16,9 @@ typedef struct {
     uint32_t w, h;
 } be_window_t;
 
-static be_window_t windows[VGPU_MODEL_MAX_SCANOUTS];
+#define MAX_WINDOWS 16u
+
+static be_window_t windows[MAX_WINDOWS];
 static bool up;
 
 bool display_open(void)
@@ -49,11 +51,9 @@ static bool window_fit(be_window_t *d, uint32_t idx, uint32_t w, uint32_t h)
     return d->tex != NULL;
 }
 
-void display_show(vgpu_model_t *m, uint32_t idx)
+void display_show(uint32_t idx, const uint32_t *fb, uint32_t w, uint32_t h)
 {
-    uint32_t w, h;
-    const uint32_t *fb = vgpu_model_framebuffer(m, idx, &w, &h);
-    be_window_t *d = idx < VGPU_MODEL_MAX_SCANOUTS ? &windows[idx] : NULL;
+    be_window_t *d = idx < MAX_WINDOWS ? &windows[idx] : NULL;
     if (!up || d == NULL || fb == NULL || w == 0 || h == 0 || !window_fit(d, idx, w, h)) {
         return;
     }
@@ -77,7 +77,7 @@ bool display_pump(void)
 
 void display_close(void)
 {
-    for (unsigned i = 0; i < VGPU_MODEL_MAX_SCANOUTS; i++) {
+    for (unsigned i = 0; i < MAX_WINDOWS; i++) {
         if (windows[i].win != NULL) {
             SDL_DestroyWindow(windows[i].win);
         }

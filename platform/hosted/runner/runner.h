@@ -61,6 +61,8 @@ typedef struct {
     const char *system;
     const char *bindir;
     const char *device_cmd;
+    const char *display_cmd;
+    unsigned display_scanouts;
     unsigned timeout_s;
     unsigned nwraps;
     wrap_t wraps[RUNNER_MAX_WRAPS];
@@ -75,6 +77,10 @@ typedef struct {
     int device_other; /* the back-end's end */
     proc_t device;
     bool has_device;
+    int display_sock;  /* the device PD's end of the display socket, -1 if none */
+    int display_other; /* the display process's end */
+    proc_t display;
+    bool has_display;
     unsigned npds;
     rpd_t pds[SDF_MAX_PDS];
     int stack[SDF_MAX_PDS];
@@ -94,6 +100,7 @@ int runner_send_plan(runner_t *r, unsigned p);
 /* runner_spawn.c: processes and their output. */
 int runner_spawn_pd(runner_t *r, unsigned p);
 int runner_spawn_device(runner_t *r);
+int runner_spawn_display(runner_t *r);
 int runner_output(runner_t *r, proc_t *pc); /* 1 if it read something */
 void runner_output_flush(proc_t *pc);
 void runner_reap(runner_t *r);
@@ -117,7 +124,8 @@ enum {
     K_IRQ,
     K_SIGNAL,
     K_TIMER,
-    K_DEVOUT
+    K_DEVOUT,
+    K_DISPOUT
 };
 
 int runner_epoll_add(runner_t *r, int fd, uint64_t tag, uint32_t events);

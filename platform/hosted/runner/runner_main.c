@@ -1,10 +1,12 @@
 /*
  * hosted-run: runs a system description's PDs as Linux processes.
  *
- *   hosted-run [-b BINDIR] [-d DEVICE_CMD] [-w PD=WRAPPER]... [-t SECONDS] SYSTEM_FILE
+ *   hosted-run [-b BINDIR] [-d DEVICE_CMD [-D DISPLAY_CMD [-s SCANOUTS]]] [-w PD=WRAPPER]... [-t SECONDS] SYSTEM_FILE
  *
  * -b   where the PD binaries are, one per PD, named after it (default .)
  * -d   the device back-end: `sh -c DEVICE_CMD` with its vhost-user socket as fd 3
+ * -D   a display process for a vhost-user-gpu device (QEMU's): `sh -c DISPLAY_CMD` with fd 3 the socket the
+ *      driver hands the device (VHOST_USER_GPU_SET_SOCKET); -s how many scanouts it has (default 1)
  * -w   run PD as `sh -c 'exec WRAPPER "$0"' BINARY`, e.g. -w 'client=valgrind -q'
  * -t   stop after SECONDS (default: run until SIGINT or SIGTERM)
  *
@@ -24,7 +26,8 @@
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: hosted-run [-b BINDIR] [-d DEVICE_CMD] [-w PD=WRAPPER]... [-t SECONDS] SYSTEM_FILE\n");
+    fprintf(stderr, "usage: hosted-run [-b BINDIR] [-d DEVICE_CMD [-D DISPLAY_CMD [-s SCANOUTS]]] [-w PD=WRAPPER]... "
+                    "[-t SECONDS] SYSTEM_FILE\n");
 }
 
 static int add_wrap(runner_opts_t *o, char *arg)
@@ -42,8 +45,15 @@ static int parse_options(int argc, char **argv, runner_opts_t *o)
 {
     o->bindir = ".";
     int c;
-    while ((c = getopt(argc, argv, "b:d:w:t:")) != -1) {
+    o->display_scanouts = 1;
+    while ((c = getopt(argc, argv, "b:d:D:s:w:t:")) != -1) {
         switch (c) {
+        case 'D':
+            o->display_cmd = optarg;
+            break;
+        case 's':
+            o->display_scanouts = (unsigned)strtoul(optarg, NULL, 10);
+            break;
         case 'b':
             o->bindir = optarg;
             break;
@@ -62,7 +72,7 @@ static int parse_options(int argc, char **argv, runner_opts_t *o)
             return -1;
         }
     }
-    if (optind + 1 != argc) {
+    if (optind + 1 != argc || (o->display_cmd != NULL && o->device_cmd == NULL)) {
         return -1;
     }
     o->system = argv[optind];
@@ -97,7 +107,7 @@ static int setup_events(runner_t *r)
 
 static int start_all(runner_t *r)
 {
-    if (runner_spawn_device(r) != 0) {
+    if (runner_spawn_device(r) != 0 || runner_spawn_display(r) != 0) {
         return -1;
     }
     for (unsigned p = 0; p < r->npds; p++) {
@@ -108,6 +118,10 @@ static int start_all(runner_t *r)
     if (r->device_sock >= 0) {
         close(r->device_sock); /* the driver PD has its own copy now */
         r->device_sock = -1;
+    }
+    if (r->display_sock >= 0) {
+        close(r->display_sock);
+        r->display_sock = -1;
     }
     runner_say("hosted|INFO: %s: %u protection domains%s\n", r->opts.system, r->npds,
                r->has_device ? ", device back-end started" : "");

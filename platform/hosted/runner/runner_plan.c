@@ -87,7 +87,7 @@ static int find_device_pd(runner_t *r)
 
 static int make_device_link(runner_t *r)
 {
-    r->device_sock = r->device_other = -1;
+    r->device_sock = r->device_other = r->display_sock = r->display_other = -1;
     if (find_device_pd(r) != 0) {
         return -1;
     }
@@ -105,6 +105,15 @@ static int make_device_link(runner_t *r)
     }
     r->device_sock = sv[0];
     r->device_other = sv[1];
+    if (r->opts.display_cmd == NULL) {
+        return 0;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+        runner_say("hosted|ERROR: socketpair: %s\n", strerror(errno));
+        return -1;
+    }
+    r->display_sock = sv[0];
+    r->display_other = sv[1];
     return 0;
 }
 
@@ -240,6 +249,10 @@ static int send_device(runner_t *r, unsigned p)
         if (send_item(r, p, m, r->mr_fd[i]) != 0) {
             return -1;
         }
+    }
+    hosted_msg_t display = {.type = HOSTED_PLAN_DISPLAY, .a = r->opts.display_scanouts};
+    if (r->display_sock >= 0 && send_item(r, p, display, r->display_sock) != 0) {
+        return -1;
     }
     return send_item(r, p, (hosted_msg_t){.type = HOSTED_PLAN_DEVICE}, r->device_sock);
 }

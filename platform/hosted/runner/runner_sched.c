@@ -377,6 +377,9 @@ static void handle(runner_t *r, uint64_t tag)
     case K_DEVOUT:
         runner_output(r, &r->device);
         break;
+    case K_DISPOUT:
+        runner_output(r, &r->display);
+        break;
     case K_INBOX:
         take_inbox(r, p, TAG_CH(tag));
         break;

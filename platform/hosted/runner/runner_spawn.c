@@ -187,6 +187,20 @@ int runner_spawn_device(runner_t *r)
     return rc;
 }
 
+/* The display process runs `sh -c DISPLAY_CMD` with its end of the display socket as fd 3. */
+int runner_spawn_display(runner_t *r)
+{
+    if (r->opts.display_cmd == NULL) {
+        return 0;
+    }
+    snprintf(r->display.name, sizeof(r->display.name), "display");
+    r->has_display = true;
+    int rc = spawn(r, &r->display, TAG(K_DISPOUT, 0, 0), r->display_other, r->opts.display_cmd, "display");
+    close(r->display_other);
+    r->display_other = -1;
+    return rc;
+}
+
 static void describe_exit(const proc_t *pc, int status)
 {
     if (pc->stopped_by_parent) {
@@ -209,6 +223,9 @@ static proc_t *find_proc(runner_t *r, pid_t pid, int *pd_index)
             *pd_index = (int)p;
             return &r->pds[p].proc;
         }
+    }
+    if (r->has_display && r->display.pid == pid) {
+        return &r->display;
     }
     return r->has_device && r->device.pid == pid ? &r->device : NULL;
 }
@@ -256,5 +273,8 @@ void runner_kill_all(runner_t *r)
     }
     if (r->has_device && r->device.pid > 0 && !r->device.reaped) {
         kill(r->device.pid, SIGTERM);
+    }
+    if (r->has_display && r->display.pid > 0 && !r->display.reaped) {
+        kill(r->display.pid, SIGTERM);
     }
 }

@@ -34,6 +34,7 @@ typedef enum {
     HOSTED_PLAN_DEVICE = 6,        /* fd: vhost-user socket to the device back-end */
     HOSTED_PLAN_END = 7,           /* a: our priority; name: our PD name */
     HOSTED_PLAN_SETVAR_VADDR = 12, /* name: symbol; the address where the last PLAN_MAP's region was mapped */
+    HOSTED_PLAN_DISPLAY = 13,      /* fd: socket to the display process (vhost-user-gpu); a: its scanouts */
     HOSTED_INIT = 8,
     HOSTED_RUN = 9, /* a: the pending channels, bit n for channel n */
     HOSTED_RESUME = 10,

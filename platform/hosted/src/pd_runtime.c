@@ -38,6 +38,8 @@ typedef struct {
     uint64_t irqs;     /* bit n: channel n is an irq */
     uint64_t deferred; /* sddf_deferred_notify() in the current handler */
     int device_fd;
+    int display_fd;
+    unsigned display_scanouts;
     unsigned ndma;
     hosted_dma_region_t dma[HOSTED_MAX_DMA];
     char dma_names[HOSTED_MAX_DMA][HOSTED_NAME_MAX];
@@ -145,7 +147,7 @@ static void add_dma(const hosted_msg_t *m, int fd)
 static bool plan_item(const hosted_msg_t *m, int fd)
 {
     bool needs_fd = m->type == HOSTED_PLAN_MAP || m->type == HOSTED_PLAN_NOTIFY || m->type == HOSTED_PLAN_DMA ||
-                    m->type == HOSTED_PLAN_DEVICE;
+                    m->type == HOSTED_PLAN_DEVICE || m->type == HOSTED_PLAN_DISPLAY;
     if (needs_fd != (fd >= 0) || m->ch >= HOSTED_MAX_CH) {
         fatal("malformed plan item %u\n", (unsigned)m->type);
     }
@@ -172,6 +174,10 @@ static bool plan_item(const hosted_msg_t *m, int fd)
     case HOSTED_PLAN_DEVICE:
         rt.device_fd = fd;
         return true;
+    case HOSTED_PLAN_DISPLAY:
+        rt.display_fd = fd;
+        rt.display_scanouts = (unsigned)m->a;
+        return true;
     case HOSTED_PLAN_END:
         memcpy(rt.name, m->name, HOSTED_NAME_MAX);
         rt.priority = (unsigned)m->a;
@@ -186,7 +192,7 @@ static void take_plan(void)
     for (unsigned ch = 0; ch < HOSTED_MAX_CH; ch++) {
         rt.notify_fd[ch] = -1;
     }
-    rt.device_fd = -1;
+    rt.device_fd = rt.display_fd = -1;
     hosted_msg_t m;
     int fd;
     do {
@@ -269,6 +275,12 @@ int hosted_irq_bind(sddf_channel_t ch, int fd)
 int hosted_device_fd(void)
 {
     return rt.device_fd;
+}
+
+int hosted_display_fd(unsigned *scanouts)
+{
+    *scanouts = rt.display_scanouts;
+    return rt.display_fd;
 }
 
 unsigned hosted_dma_count(void)

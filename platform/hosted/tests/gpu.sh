@@ -1,6 +1,9 @@
 #!/bin/sh
 # hosted-gpu: the GPU demo (examples/gpu) on the hosted platform: every PD a
-# process, our device model as a vhost-user back-end process. Follows the
+# process, our device model as a vhost-user back-end process (VARIANT qemu:
+# QEMU's vhost-user-gpu instead, BACKEND its path, with vugpu-display, given
+# as VUDISPLAY, showing its scanout; it offers no blob, so the demo skips
+# states 4 and 5 and says so, and they are reported "# SKIP", not counted). Follows the
 # demo through one cycle of its six states and into the next, dumps the
 # scanout (the back-end's framebuffer, through its control socket) after each
 # state line, and checks each dump pixel for pixel against the picture
@@ -23,6 +26,7 @@ bindir=$2
 backend=$3
 src=$4
 dir=$5
+variant=${6:-}
 name=hosted-gpu${6:+-$6}
 [ "${6:-}" = valgrind ] && WRAP='client=valgrind -q'
 # shellcheck source=platform/hosted/tests/hosted-lib.sh
@@ -32,7 +36,15 @@ case $src in *.path) src=$(cat "$src") ;; esac
 
 # The flushes the device has done when each dump is taken, if the demo has not moved on: states 3 and 6 only
 # disable the scanout, so they flush nothing.
+# With QEMU's vhost-user-gpu the count is vugpu-display's UPDATE messages, one per flush too, and 4 and 5 are
+# skipped.
 flushes_for() {
+    if [ "$variant" = qemu ]; then
+        case $1 in
+        1) echo 1 ;; 2 | 3 | 6) echo 2 ;; 1-again) echo 3 ;;
+        esac
+        return
+    fi
     case $1 in
     1) echo 1 ;; 2 | 3) echo 2 ;; 4) echo 3 ;; 5 | 6) echo 4 ;; 1-again) echo 5 ;;
     esac
@@ -42,7 +54,11 @@ flushes_for() {
 # before a dump was taken (a host too busy to follow a one-second cadence), 1 otherwise.
 attempt() {
     fresh_dir
-    set -- -b "$bindir" -d "$backend --fd 3 --ctl $dir/ctl"
+    if [ "$variant" = qemu ]; then
+        set -- -b "$bindir" -d "$backend --fd=3" -D "$VUDISPLAY --fd 3 --ctl $dir/ctl"
+    else
+        set -- -b "$bindir" -d "$backend --fd 3 --ctl $dir/ctl"
+    fi
     [ -n "${WRAP:-}" ] && set -- "$@" -w "$WRAP"
     start_runner "$run" "$@" examples/gpu/gpu.system
     at=$(wait_line '^\[client\] gpu-demo: scanout 0 is [0-9]+x[0-9]+$' 20) || return 1
@@ -51,6 +67,11 @@ attempt() {
         echo "# processes under valgrind's memcheck: $under"
     fi
     for s in 1 2 3 4 5 6 1-again; do
+        if [ "$variant" = qemu ] && { [ "$s" = 4 ] || [ "$s" = 5 ]; }; then
+            at=$(wait_line "^\\[client\\] gpu-demo: state $s .*: skipped, device lacks blob resources\$" 5 "$at") ||
+                return 1
+            continue
+        fi
         at=$(wait_line "^\\[client\\] gpu-demo: state ${s%-again} .*: ok\$" 5 "$at") || return 1
         "$CTL" "$dir/ctl" "dump 0 $dir/state-$s.png" >"$dir/ctl-$s.out" || return 1
         got=$(cut -d' ' -f3 "$dir/ctl-$s.out")
@@ -80,7 +101,9 @@ fi
 size=$(grep -E -m1 '^\[client\] gpu-demo: scanout 0 is ' "$dir/out.log" | grep -E -o '[0-9]+x[0-9]+$')
 w=${size%x*}
 h=${size#*x}
-tap_ok "the demo runs through every state on the device model over vhost-user (scanout 0 ${w}x${h}), each dumped in time"
+device="our device model"
+[ "$variant" = qemu ] && device="QEMU's vhost-user-gpu"
+tap_ok "the demo runs through every state on $device over vhost-user (scanout 0 ${w}x${h}), each dumped in time"
 if [ -n "${WRAP:-}" ]; then
     [ "${under:-0}" -eq 1 ]
     tap $? "exactly one PD ran under valgrind's memcheck (${under:-0})"
@@ -98,10 +121,31 @@ compare() {
 compare 1 1
 compare 2 2
 compare 3 3
-compare 4 1
-compare 5 5
+if [ "$variant" = qemu ]; then
+    echo "# SKIP state 4: QEMU's vhost-user-gpu offers no blob; the demo said so (not checked, not counted)"
+    echo "# SKIP state 5: QEMU's vhost-user-gpu offers no blob; the demo said so (not checked, not counted)"
+else
+    compare 4 1
+    compare 5 5
+fi
 compare 6 3
-compare 1-again 1
+# QEMU 7.2's vhost-user-gpu shows 16 bytes at the start of the second cycle's fresh 2D resource that are not
+# zero (different on every run, like heap metadata). The demo transfers only the image's rectangle, so it relies
+# on a fresh resource being black, which neither the virtio spec nor docs/protocol.md promises. Every other pixel
+# is checked exactly; those four are reported, not counted (README, "QEMU's vhost-user-gpu").
+if [ "$variant" = qemu ]; then
+    "$IMGCMP" "$dir/expected-1.png" "$dir/state-1-again.png" "$dir/diff-1-again.png" >"$dir/cmp-1-again.out" 2>&1
+    rc=$?
+    if [ "$rc" -eq 1 ] && grep -q 'pixels differ, within x 0\.\.3 y 0\.\.0$' "$dir/cmp-1-again.out"; then
+        tap_ok "state 1-again: the framebuffer equals the expected picture but for pixels (0..3,0)"
+        echo "# SKIP state 1-again, pixels (0..3,0): not zero in QEMU's fresh resource: $(head -n2 "$dir/cmp-1-again.out" | tr '\n' ' ')"
+    else
+        tap "$rc" "state 1-again: the framebuffer equals the expected picture (expected-1)"
+        [ "$rc" -eq 0 ] || sed 's/^/#   /' "$dir/cmp-1-again.out"
+    fi
+else
+    compare 1-again 1
+fi
 stop_runner
 bad='\|(ERROR|FATAL)|died|runtime error|AddressSanitizer|^\[[a-z_0-9]+\] ==[0-9]+== '
 errs=$(grep -c -E "$bad" "$dir/out.log")

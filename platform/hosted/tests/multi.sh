@@ -7,21 +7,29 @@
 # exactly multi_b's pattern (never A's image), multi-c's SET_SCANOUT refused
 # with INVALID_SCANOUT_ID. Prints TAP.
 #
-#   IMGCMP=... EXPECT=... CTL=... platform/hosted/tests/multi.sh HOSTED_RUN BINDIR BACKEND SOURCE WORK_DIR
+#   IMGCMP=... EXPECT=... CTL=... [VUDISPLAY=...] platform/hosted/tests/multi.sh HOSTED_RUN BINDIR BACKEND SOURCE WORK_DIR [qemu]
+#
+# With qemu, BACKEND is QEMU's vhost-user-gpu and VUDISPLAY shows its two scanouts.
 set -u
 run=$1
 bindir=$2
 backend=$3
 src=$4
 dir=$5
-name=hosted-multi
+variant=${6:-}
+name=hosted-multi${6:+-$6}
 # shellcheck source=platform/hosted/tests/hosted-lib.sh
 . "$(dirname "$0")/hosted-lib.sh"
 fresh_dir
 trap stop_runner EXIT
 case $src in *.path) src=$(cat "$src") ;; esac
 
-start_runner "$run" -b "$bindir" -d "$backend --fd 3 --scanouts 2 --ctl $dir/ctl" examples/multi/multi.system
+if [ "$variant" = qemu ]; then
+    set -- -d "$backend --fd=3" -D "$VUDISPLAY --fd 3 --scanouts 2 --ctl $dir/ctl" -s 2
+else
+    set -- -d "$backend --fd 3 --scanouts 2 --ctl $dir/ctl"
+fi
+start_runner "$run" -b "$bindir" "$@" examples/multi/multi.system
 a='^\[multi_a\] multi-a: drew the image on its scanout 0 \(([0-9]+x[0-9]+)\): ok$'
 b='^\[multi_b\] multi-b: drew the pattern on its scanout 0 \(([0-9]+x[0-9]+)\): ok$'
 ok=0

@@ -23,6 +23,14 @@ int hosted_irq_bind(sddf_channel_t ch, int fd);
 int hosted_device_fd(void);
 
 /*
+ * The socket to the display process, for a vhost-user-gpu back-end (QEMU's)
+ * that shows its scanouts through one (VHOST_USER_GPU_SET_SOCKET), or -1.
+ * *scanouts: how many scanouts the display has (the front-end reports that
+ * many when the back-end's configuration says none, as QEMU's front-end does).
+ */
+int hosted_display_fd(unsigned *scanouts);
+
+/*
  * The memory the device may reach: every region that some PD names in a
  * <setvar region_paddr>, at its IO address (the qemu platform's physical
  * layout). The driver registers them with the back-end (SET_MEM_TABLE); it
