@@ -177,3 +177,7 @@ $(eval $(call add_check,hosted-gpu-qemu,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/gpu/
 $(eval $(call add_check,hosted-multi-qemu,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/multi/.built $(HOSTED_OUT)/plain/vugpu-display \
 	$(HOSTED_DIR)/tests/multi.sh,$(HOSTED_ENV) VUDISPLAY=$(HOSTED_OUT)/plain/vugpu-display $(HOSTED_DIR)/tests/multi.sh \
 	$(HOSTED_RUN) $(HOSTED_OUT)/plain/multi $(HOSTED_QEMU_GPU) $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/multi-qemu qemu))
+# kill -9 of the device back-end mid-animation: lost at once, every request answered, no hang.
+$(eval $(call add_check,hosted-device-kill,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/anim/.built $(HOSTED_OUT)/plain/vgpu-backend \
+	$(HOSTED_DIR)/tests/device-kill.sh,$(HOSTED_DIR)/tests/device-kill.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/anim \
+	$(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/hosted/run/device-kill))

@@ -278,10 +278,26 @@ static uint32_t backend_request(virtio_vhost_user_t *vu)
     return config ? VIRTIO_MMIO_INT_CONFIG : 0;
 }
 
+/*
+ * The socket is only read inside requests, so between them it is readable only if the back-end hung up (or
+ * sent what it should not have): a lost device is seen at once, as a configuration change whose status reads
+ * DEVICE_NEEDS_RESET, instead of at the next command's deadline.
+ */
+static uint32_t socket_event(virtio_vhost_user_t *vu)
+{
+    char c;
+    if (vu->lost || !vhost_user_readable(vu->sock)) {
+        return 0;
+    }
+    ssize_t n = recv(vu->sock, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    lose(vu, n == 0 ? "connection closed" : "unsolicited message", 0);
+    return VIRTIO_MMIO_INT_CONFIG;
+}
+
 static uint32_t vu_interrupt_take(void *ctx)
 {
     virtio_vhost_user_t *vu = ctx;
-    uint32_t bits = 0;
+    uint32_t bits = socket_event(vu);
     uint64_t count;
     if (read(vu->call, &count, sizeof(count)) == (ssize_t)sizeof(count) && count != 0) {
         bits |= VIRTIO_MMIO_INT_VRING;
@@ -391,7 +407,7 @@ bool virtio_vhost_user_probe(virtio_vhost_user_t *vu, unsigned irq_ch)
         LOG_ERR("irq channel %u cannot take the used-buffer eventfd\n", irq_ch);
         return false;
     }
-    if (!negotiate(vu)) {
+    if (!negotiate(vu) || hosted_irq_bind(irq_ch, vu->sock) != 0) {
         return false;
     }
     backend_channel(vu, irq_ch);

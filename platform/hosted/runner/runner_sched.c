@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -150,11 +151,37 @@ static void take_inbox(runner_t *r, unsigned p, unsigned ch)
     }
 }
 
-static void take_irq(runner_t *r, unsigned p, unsigned ch)
+/*
+ * A source that hung up (a dead peer) stays readable for ever: it fires this once more and is then dropped, or
+ * it would storm the irq. Which fd it was is not in the tag, so every hung-up source of the irq is dropped.
+ */
+static void drop_hung_up(runner_t *r, unsigned p, unsigned ch)
+{
+    rpd_t *pd = &r->pds[p];
+    unsigned kept = 0;
+    for (unsigned i = 0; i < pd->nirq_fd[ch]; i++) {
+        int fd = pd->irq_fd[ch][i];
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)) != 0) {
+            epoll_ctl(r->epoll, EPOLL_CTL_DEL, fd, NULL);
+            close(fd);
+            runner_say("hosted|INFO: %s: a source of irq channel %u hung up; it no longer feeds the irq\n",
+                       pd->proc.name, ch);
+            continue;
+        }
+        pd->irq_fd[ch][kept++] = fd;
+    }
+    pd->nirq_fd[ch] = kept;
+}
+
+static void take_irq(runner_t *r, unsigned p, unsigned ch, uint32_t events)
 {
     rpd_t *pd = &r->pds[p];
     pd->pending |= UINT64_C(1) << ch;
     pd->masked |= UINT64_C(1) << ch; /* EPOLLONESHOT disarmed the fd that fired; ack re-arms all */
+    if ((events & (EPOLLHUP | EPOLLERR)) != 0) {
+        drop_hung_up(r, p, ch);
+    }
 }
 
 static void irq_ack(runner_t *r, unsigned p, unsigned ch)
@@ -364,7 +391,7 @@ static void signal_event(runner_t *r)
     }
 }
 
-static void handle(runner_t *r, uint64_t tag)
+static void handle(runner_t *r, uint64_t tag, uint32_t events)
 {
     unsigned p = TAG_PD(tag);
     switch (TAG_KIND(tag)) {
@@ -384,7 +411,7 @@ static void handle(runner_t *r, uint64_t tag)
         take_inbox(r, p, TAG_CH(tag));
         break;
     case K_IRQ:
-        take_irq(r, p, TAG_CH(tag));
+        take_irq(r, p, TAG_CH(tag), events);
         break;
     case K_SIGNAL:
         signal_event(r);
@@ -416,7 +443,7 @@ static int poll_events(runner_t *r, int timeout_ms)
         return 0;
     }
     for (int i = 0; i < n; i++) {
-        handle(r, ev[i].data.u64);
+        handle(r, ev[i].data.u64, ev[i].events);
     }
     return n < 0 ? 0 : n;
 }
