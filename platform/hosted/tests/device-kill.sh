@@ -33,9 +33,9 @@ rate='^\[anim\] anim: [0-9]+ frames/s \([0-9]+ frames in all\)$'
 at=$(wait_line "$rate" 20)
 tap $? "the animation runs on the device model"
 pid=$(backend_pid)
+killed_at=$(wc -l <"$dir/out.log") # before the kill: what it causes is printed after this line
 [ -n "$pid" ] && kill -9 "$pid"
 tap $? "the back-end process ($pid) killed with kill -9"
-killed_at=$(wc -l <"$dir/out.log")
 
 ok=0
 for re in '^hosted\|ERROR: device died' '^\[gpu_driver\] GPU_DRV\|ERROR: vhost-user back-end lost \(connection closed' \
