@@ -59,11 +59,38 @@ static uint32_t answer_ok(void *arg, uint16_t head)
     if (req == NULL || resp == NULL) {
         abort();
     }
-    memset(resp, 0, sizeof(*resp));
-    resp->type = VIRTIO_GPU_RESP_OK_NODATA;
-    resp->flags = req->flags & VIRTIO_GPU_FLAG_FENCE;
-    resp->fence_id = req->fence_id;
-    return sizeof(*resp);
+    uint32_t len = sizeof(*resp);
+    if (req->type == VIRTIO_GPU_CMD_GET_DISPLAY_INFO) { /* only at the start: the driver asks nothing else first */
+        len = sizeof(virtio_gpu_resp_display_info_t);
+        resp = (virtio_gpu_ctrl_hdr_t *)fake_transport_dma(&dev, rsp->addr, len);
+        if (resp == NULL) {
+            abort();
+        }
+    }
+    uint32_t type = len == sizeof(*resp) ? VIRTIO_GPU_RESP_OK_NODATA : VIRTIO_GPU_RESP_OK_DISPLAY_INFO;
+    uint32_t flags = req->flags & VIRTIO_GPU_FLAG_FENCE;
+    uint64_t fence = req->fence_id;
+    memset(resp, 0, len);
+    resp->type = type;
+    resp->flags = flags;
+    resp->fence_id = fence;
+    return len;
+}
+
+/* GET_DISPLAY_INFO first, as the virtualiser does: until it succeeds the driver takes nothing else. */
+static void display_info_first(gpu_queue_t *req_q, gpu_queue_t *resp_q)
+{
+    gpu_req_t d = {.code = GPU_REQ_GET_DISPLAY_INFO, .id = UINT32_MAX};
+    gpu_resp_t r;
+    if (!gpu_req_enqueue(req_q, &d)) {
+        abort();
+    }
+    gpu_driver_handle_requests(&drv);
+    fake_transport_return_all(&dev, answer_ok, NULL);
+    gpu_driver_handle_irq(&drv);
+    if (gpu_resp_dequeue_batch(resp_q, &r, 1) != 1 || r.status != GPU_STATUS_OK) {
+        abort();
+    }
 }
 
 static void push_pair(gpu_queue_t *q, uint32_t id)
@@ -104,6 +131,7 @@ int main(int argc, char **argv)
     gpu_queue_t req_q, resp_q;
     gpu_queue_init(&req_q, req_region, QCAP, true);
     gpu_queue_init(&resp_q, resp_region, QCAP, false);
+    display_info_first(&req_q, &resp_q);
     gpu_resp_t resps[QCAP];
     uint64_t answered = 0;
     for (unsigned long i = 0; i < iterations; i++) {

@@ -71,6 +71,32 @@ static uint32_t cmd_get_display_info(vgpu_model_t *m, const uint8_t *req, uint32
     return VIRTIO_GPU_RESP_OK_DISPLAY_INFO;
 }
 
+/* The fault knob vgpu_model_fault_edid(). */
+static void spoil_edid(virtio_gpu_resp_edid_t *e, uint32_t fault)
+{
+    switch (fault) {
+    case VGPU_EDID_FAULT_CHECKSUM:
+        e->edid[20] ^= 0x01u;
+        break;
+    case VGPU_EDID_FAULT_HEADER:
+        e->edid[0] = 0x55u;
+        break;
+    case VGPU_EDID_FAULT_SHORT:
+        e->size = 64;
+        break;
+    case VGPU_EDID_FAULT_HUGE:
+        e->size = UINT32_MAX;
+        break;
+    case VGPU_EDID_FAULT_NO_TIMING:
+        e->edid[127] = (uint8_t)(e->edid[127] + e->edid[54] + e->edid[55]); /* keep the sum */
+        e->edid[54] = 0;
+        e->edid[55] = 0;
+        break;
+    default:
+        break;
+    }
+}
+
 static uint32_t cmd_get_edid(vgpu_model_t *m, const uint8_t *req, uint32_t len, vgpu_resp_t *resp)
 {
     virtio_gpu_get_edid_t c;
@@ -83,6 +109,7 @@ static uint32_t cmd_get_edid(vgpu_model_t *m, const uint8_t *req, uint32_t len, 
     e.hdr.type = VIRTIO_GPU_RESP_OK_EDID;
     e.size = VGPU_EDID_BASE_BYTES;
     vgpu_edid_build(e.edid, m->scanouts[c.scanout].mode_w, m->scanouts[c.scanout].mode_h, c.scanout);
+    spoil_edid(&e, m->faults.edid);
     memcpy(resp->bytes, &e, sizeof(e));
     resp->len = sizeof(e);
     return VIRTIO_GPU_RESP_OK_EDID;

@@ -120,3 +120,10 @@ void vgpu_model_fault_config_event(vgpu_model_t *m, uint32_t bits)
     vgpu_config_changed(m);
     vgpu_unlock(m);
 }
+
+void vgpu_model_fault_edid(vgpu_model_t *m, uint32_t fault)
+{
+    vgpu_lock(m);
+    m->faults.edid = fault;
+    vgpu_unlock(m);
+}

@@ -98,6 +98,7 @@ typedef struct vgpu_faults {
     uint64_t bogus_fence_id;
     uint16_t used_idx_skip; /* extra used->idx advance at the next publication */
     vgpu_completion_list_t held;
+    uint32_t edid; /* VGPU_EDID_FAULT_*: how GET_EDID answers are spoiled (persistent) */
 } vgpu_faults_t;
 
 /* A descriptor of the chain being handled: its guest range and host pointer. */

@@ -197,3 +197,12 @@ void vgpu_model_fault_used_idx_ahead(vgpu_model_t *m, uint16_t extra);
 /* Sets `bits` in events_read (e.g. bits no specification defines) and raises
  * a configuration-change interrupt, as a display change does. */
 void vgpu_model_fault_config_event(vgpu_model_t *m, uint32_t bits);
+
+/* Spoils every GET_EDID answer from now on (VGPU_EDID_FAULT_NONE puts them right). */
+#define VGPU_EDID_FAULT_NONE      0u
+#define VGPU_EDID_FAULT_CHECKSUM  1u /* one byte of the block changed, checksum left */
+#define VGPU_EDID_FAULT_HEADER    2u /* the fixed 8-byte header broken */
+#define VGPU_EDID_FAULT_SHORT     3u /* size 64: less than a base block */
+#define VGPU_EDID_FAULT_HUGE      4u /* size 0xffffffff */
+#define VGPU_EDID_FAULT_NO_TIMING 5u /* the first detailed descriptor is not a timing (checksum fixed up) */
+void vgpu_model_fault_edid(vgpu_model_t *m, uint32_t fault);

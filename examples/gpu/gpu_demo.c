@@ -273,6 +273,18 @@ static void demo_done(gpu_client_t *c, gpu_client_op_t *op)
     run_pending(d);
 }
 
+/* What the display's EDID says (docs/protocol.md, GET_DISPLAY_INFO): shown, not used; the mode is rect's. */
+static void log_edid(const gpu_demo_t *d, const gpu_scanout_info_t *s)
+{
+    if (s->edid_status == GPU_STATUS_OK) {
+        sddf_log("gpu-demo: scanout %u EDID: preferred %ux%u, %ux%u mm\n", d->cfg.scanout_id, s->edid_width,
+                 s->edid_height, s->width_mm, s->height_mm);
+    } else {
+        sddf_log("gpu-demo: scanout %u has no usable EDID (%s)\n", d->cfg.scanout_id,
+                 gpu_client_status_name(s->edid_status));
+    }
+}
+
 void gpu_demo_display_changed(gpu_demo_t *d)
 {
     const gpu_display_info_t *info = gpu_client_display(d->client);
@@ -289,6 +301,9 @@ void gpu_demo_display_changed(gpu_demo_t *d)
     d->width = w;
     d->height = h;
     sddf_log("gpu-demo: scanout %u is %ux%u%s\n", d->cfg.scanout_id, w, h, first ? "" : ", re-centring");
+    if (d->cfg.scanout_id < info->num_scanouts) {
+        log_edid(d, &info->scanouts[d->cfg.scanout_id]);
+    }
     if (!first) {
         d->redraw_pending = true;
         run_pending(d);

@@ -329,6 +329,17 @@ static void check_all_answered(uint32_t seq)
 /* A full window of GET_DISPLAY_INFO: all taken at once (no slot leaked), all answered OK. */
 static void check_window(gpu_queue_t *req_q, gpu_queue_t *resp_q, uint32_t *seq)
 {
+    /* First one GET_DISPLAY_INFO alone: after a recovery it takes the driver's own GET_EDIDs with it. */
+    gpu_req_t first = {.code = GPU_REQ_GET_DISPLAY_INFO, .id = (*seq)++};
+    if (!gpu_req_enqueue(req_q, &first)) {
+        abort();
+    }
+    gpu_driver_handle_requests(&drv);
+    fake_transport_return_all(&dev, answer_honestly, NULL);
+    gpu_driver_handle_irq(&drv);
+    if (pop_responses(resp_q, *seq) != 1) {
+        abort();
+    }
     if (virtq_num_free(&drv.ctrl) != drv.ctrl.size || drv.num_free_slots != drv.num_slots) {
         abort(); /* a descriptor or command slot leaked */
     }

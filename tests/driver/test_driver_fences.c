@@ -42,7 +42,7 @@ static void test_every_command_fenced(void **state)
         virtio_gpu_ctrl_hdr_t c = command_header(h, slot);
         assert_int_equal(c.flags, VIRTIO_GPU_FLAG_FENCE);
         assert_true(c.fence_id == s->fence_id);
-        assert_true(s->fence_id == s->req_id + 1); /* vh_create()'s GET_DISPLAY_INFO had fence 1 */
+        assert_true(s->fence_id == s->req_id + 2); /* vh_create()'s GET_EDID and GET_DISPLAY_INFO: 1 and 2 */
         seen++;
     }
     assert_int_equal(seen, n);
@@ -51,7 +51,7 @@ static void test_every_command_fenced(void **state)
     vh_run(h);
     assert_int_equal(vh_pending(h), n);
     assert_int_equal(h->drv->stats.bad_fences, 0);
-    assert_true(h->drv->next_fence == n + 2);
+    assert_true(h->drv->next_fence == n + 3);
 }
 
 typedef struct fence_case {
@@ -108,6 +108,7 @@ static void test_fence_mismatch_display_info_not_published(void **state)
     assert_int_equal(vh_call(h, &d), GPU_STATUS_OK);
     vgpu_model_set_scanout(h->model, 0, 640, 480, 1);
     vh_run(h);
+    h->drv->edid_wanted = 0; /* no GET_EDID this time: the wrong fence is for the GET_DISPLAY_INFO */
     vgpu_model_fault_bogus_fence(h->model, VIRTIO_GPU_FLAG_FENCE, h->drv->next_fence + 7);
     d.id = 2;
     assert_int_equal(vh_call(h, &d), GPU_STATUS_DEVICE_ERROR);

@@ -213,6 +213,14 @@ static void test_demo_six_states(void **state)
     sys_rig_run(r);
     assert_true(gpu_client_ready(&r->clients[0].client));
     assert_true(gpu_client_has_blob(&r->clients[0].client));
+    /* The display's EDID, fetched by the driver, reaches the client through the virtualiser. */
+    const gpu_scanout_info_t *si = &gpu_client_display(&r->clients[0].client)->scanouts[0];
+    assert_int_equal(si->edid_status, GPU_STATUS_OK);
+    assert_int_equal(si->edid_width, 1280);
+    assert_int_equal(si->edid_height, 800);
+    assert_int_equal(si->width_mm, 337);
+    assert_int_equal(si->height_mm, 211);
+    assert_int_equal(vh_log_count("gpu-demo: scanout 0 EDID: preferred 1280x800, 337x211 mm"), 1);
     for (uint32_t cycle = 0; cycle < 2; cycle++) {
         for (uint32_t s = 1; s <= 6; s++) {
             char line[48];

@@ -38,6 +38,9 @@ static uint32_t in_flight(const gpu_driver_t *drv)
 
 void gpu_driver_respond(gpu_driver_t *drv, uint32_t code, uint32_t id, uint32_t status)
 {
+    if (code == GPU_DRIVER_REQ_EDID) {
+        return; /* the driver's own command: nobody waits for an answer */
+    }
     gpu_resp_t r = {.code = code, .id = id, .status = status};
     if (!gpu_resp_enqueue(&drv->resp_q, &r)) {
         /* Only possible if the virtualiser corrupted its head index. */
@@ -51,6 +54,9 @@ void gpu_driver_respond(gpu_driver_t *drv, uint32_t code, uint32_t id, uint32_t 
 
 void gpu_driver_release_slot(gpu_driver_t *drv, uint32_t slot)
 {
+    if (drv->slots[slot].req_code == GPU_REQ_GET_DISPLAY_INFO) {
+        drv->info_in_flight--;
+    }
     drv->slots[slot].in_use = 0;
     drv->free_slots[drv->num_free_slots++] = (uint16_t)slot;
 }
@@ -73,6 +79,11 @@ static void publish_display_info(gpu_driver_t *drv, const uint8_t *resp)
                          .width = di.pmodes[i].r.width,
                          .height = di.pmodes[i].r.height},
                 .enabled = valid && di.pmodes[i].enabled != 0,
+                .edid_status = drv->edid[i].status,
+                .edid_width = drv->edid[i].width,
+                .edid_height = drv->edid[i].height,
+                .width_mm = drv->edid[i].width_mm,
+                .height_mm = drv->edid[i].height_mm,
         };
         out->scanouts[i] = valid ? s : (gpu_scanout_info_t){0};
     }
@@ -134,8 +145,13 @@ static void complete(gpu_driver_t *drv, const virtq_completion_t *c)
 {
     uint32_t slot = c->token; /* our own cookie, always a valid slot */
     gpu_driver_slot_t *s = &drv->slots[slot];
-    const uint8_t *resp = drv->slot_mem + (size_t)slot * GPU_DRIVER_SLOT_BYTES + GPU_DRIVER_CMD_BYTES;
+    bool edid = s->req_code == GPU_DRIVER_REQ_EDID;
+    const uint8_t *resp = edid ? gpu_driver_edid_buffer(drv, s->scanout)
+                               : drv->slot_mem + (size_t)slot * GPU_DRIVER_SLOT_BYTES + GPU_DRIVER_CMD_BYTES;
     uint32_t status = check_response(drv, s, c, resp);
+    if (edid) {
+        gpu_driver_edid_complete(drv, s, status);
+    }
     if (status == GPU_STATUS_OK && s->req_code == GPU_REQ_GET_DISPLAY_INFO) {
         publish_display_info(drv, resp);
         drv->display_known = true;
@@ -207,6 +223,9 @@ static void handle_config_change(gpu_driver_t *drv)
     if ((events & VIRTIO_GPU_EVENT_DISPLAY) != 0) {
         drv->stats.display_events++;
         drv->num_scanouts = gpu_driver_read_num_scanouts(drv);
+        if (drv->edid_io != 0 && (drv->features & VIRTIO_FEATURE_BIT(VIRTIO_GPU_F_EDID)) != 0) {
+            drv->edid_wanted = gpu_driver_edid_all(drv); /* the display may have changed: ask again */
+        }
         gpu_event_raise(&drv->cfg.info->event);
         drv->signal_virt = true;
     }
@@ -240,6 +259,28 @@ static void stamp_fence(gpu_driver_t *drv, gpu_driver_slot_t *s, uint8_t *cmd)
     memcpy(cmd + offsetof(virtio_gpu_ctrl_hdr_t, fence_id), &s->fence_id, sizeof(s->fence_id));
 }
 
+/* Sends the command built in `slot` (the top of the free list), its answer going to [resp_io, + resp_len). */
+static void send(gpu_driver_t *drv, uint32_t slot, uint64_t resp_io, uint32_t resp_len)
+{
+    gpu_driver_slot_t *s = &drv->slots[slot];
+    uint8_t *cmd = drv->slot_mem + (size_t)slot * GPU_DRIVER_SLOT_BYTES;
+    stamp_fence(drv, s, cmd);
+    uint64_t io = drv->slot_io + (uint64_t)slot * GPU_DRIVER_SLOT_BYTES;
+    virtq_buf_t bufs[2] = {
+            {.io_addr = io, .len = s->cmd_len, .device_writes = 0},
+            {.io_addr = resp_io, .len = resp_len, .device_writes = 1},
+    };
+    /* Cannot fail: the caller checked for two free descriptors. */
+    virtq_add(&drv->ctrl, bufs, 2, slot);
+    drv->num_free_slots--;
+    s->in_use = 1;
+    s->submit_tick = drv->ticks;
+    if (s->req_code == GPU_REQ_GET_DISPLAY_INFO) {
+        drv->info_in_flight++;
+    }
+    drv->stats.submitted++;
+}
+
 static void submit(gpu_driver_t *drv, const gpu_req_t *req)
 {
     uint32_t slot = drv->free_slots[drv->num_free_slots - 1];
@@ -250,20 +291,32 @@ static void submit(gpu_driver_t *drv, const gpu_req_t *req)
         gpu_driver_respond(drv, req->code, req->id, status);
         return;
     }
-    stamp_fence(drv, s, cmd);
-    uint64_t io = drv->slot_io + (uint64_t)slot * GPU_DRIVER_SLOT_BYTES;
-    virtq_buf_t bufs[2] = {
-            {.io_addr = io, .len = s->cmd_len, .device_writes = 0},
-            {.io_addr = io + GPU_DRIVER_CMD_BYTES, .len = GPU_DRIVER_RESP_BYTES, .device_writes = 1},
-    };
-    /* Cannot fail: take_requests() checked for two free descriptors. */
-    virtq_add(&drv->ctrl, bufs, 2, slot);
-    drv->num_free_slots--;
-    s->in_use = 1;
     s->req_code = req->code;
     s->req_id = req->id;
-    s->submit_tick = drv->ticks;
-    drv->stats.submitted++;
+    uint64_t io = drv->slot_io + (uint64_t)slot * GPU_DRIVER_SLOT_BYTES;
+    send(drv, slot, io + GPU_DRIVER_CMD_BYTES, GPU_DRIVER_RESP_BYTES);
+}
+
+/*
+ * Before a GET_DISPLAY_INFO goes out: the GET_EDID of every scanout whose
+ * EDID is wanted, if slots and descriptors remain for all of them and the
+ * GET_DISPLAY_INFO itself (else they wait for the next one). A device that
+ * completes in order answers them first, so that display info carries them.
+ */
+static void submit_wanted_edids(gpu_driver_t *drv)
+{
+    uint32_t n = (uint32_t)__builtin_popcount(drv->edid_wanted);
+    if (n == 0 || drv->num_free_slots < n + 1 || virtq_num_free(&drv->ctrl) < 2 * (n + 1)) {
+        return;
+    }
+    while (drv->edid_wanted != 0) {
+        uint32_t scanout = (uint32_t)__builtin_ctz(drv->edid_wanted);
+        drv->edid_wanted &= drv->edid_wanted - 1;
+        uint32_t slot = drv->free_slots[drv->num_free_slots - 1];
+        gpu_driver_slot_t *s = &drv->slots[slot];
+        gpu_driver_edid_build(drv, s, drv->slot_mem + (size_t)slot * GPU_DRIVER_SLOT_BYTES, scanout);
+        send(drv, slot, gpu_driver_edid_buffer_io(drv, scanout), GPU_DRIVER_EDID_BYTES);
+    }
 }
 
 /*
@@ -293,6 +346,9 @@ static void handle_request(gpu_driver_t *drv, const gpu_req_t *req)
     } else if (gate != GPU_STATUS_OK) {
         gpu_driver_respond(drv, req->code, req->id, gate);
     } else {
+        if (req->code == GPU_REQ_GET_DISPLAY_INFO) {
+            submit_wanted_edids(drv);
+        }
         submit(drv, req);
     }
 }

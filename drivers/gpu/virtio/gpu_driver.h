@@ -34,6 +34,8 @@
 #define GPU_DRIVER_SLOT_BYTES             1024u       /* per command: command, then response */
 #define GPU_DRIVER_CMD_BYTES              512u        /* command part of a slot */
 #define GPU_DRIVER_RESP_BYTES             512u        /* response part (display info is 408 bytes) */
+#define GPU_DRIVER_EDID_BYTES             1088u       /* per scanout, after the slots: a whole GET_EDID answer (1056) */
+#define GPU_DRIVER_REQ_EDID               0x80000001u /* slot req_code of the driver's own GET_EDID: never answered */
 #define GPU_DRIVER_MAX_MEM_ENTRIES        16u         /* per ATTACH_BACKING / CREATE_BLOB */
 #define GPU_DRIVER_MEM_ENTRY_MAX          0xfffff000u /* largest page multiple a mem entry's 32-bit length holds */
 #define GPU_DRIVER_BLOB_ALIGN             4096u       /* blob mem_addr and size must be multiples of this */
@@ -90,6 +92,8 @@ typedef struct gpu_driver_stats {
     uint64_t deadlines;      /* of those, commands past their deadline */
     uint64_t recoveries;     /* re-initialisations that brought the device back (device_epoch) */
     uint64_t reinit_failed;  /* re-initialisations that failed */
+    uint64_t edid_fetched;   /* GET_EDID answers that held a valid base block */
+    uint64_t edid_refused;   /* GET_EDID answers refused (error, short, bad header or checksum, no timing) */
 } gpu_driver_stats_t;
 
 /* One command in flight. */
@@ -102,7 +106,14 @@ typedef struct gpu_driver_slot {
     uint32_t ok_len;      /* bytes an OK response must have */
     uint64_t fence_id;    /* sent with VIRTIO_GPU_FLAG_FENCE; the response header must echo it */
     uint32_t submit_tick; /* drv->ticks when it was sent */
+    uint32_t scanout;     /* GPU_DRIVER_REQ_EDID: the scanout asked about */
 } gpu_driver_slot_t;
+
+/* What a scanout's EDID said (gpu_driver_edid.c); copied into every GET_DISPLAY_INFO answer. */
+typedef struct gpu_driver_edid {
+    uint32_t status; /* GPU_STATUS_*: OK, UNSUPPORTED (no EDID feature), NOT_READY, INVALID_PARAMETER, ... */
+    uint32_t width, height, width_mm, height_mm;
+} gpu_driver_edid_t;
 
 typedef struct gpu_driver {
     gpu_driver_config_t cfg;
@@ -119,18 +130,23 @@ typedef struct gpu_driver {
     uint64_t next_fence; /* fence id of the next command: 1, 2, ... for the driver's lifetime, never reused */
     uint64_t features;   /* negotiated virtio features */
     uint32_t num_scanouts;
-    uint32_t queue_size;   /* control queue entries wanted (config, or the default) */
-    uint32_t ticks;        /* gpu_driver_tick() calls so far (free-running) */
-    uint32_t device_epoch; /* recoveries so far: every GET_DISPLAY_INFO answer carries it */
-    uint32_t backoff;      /* ticks before the next re-initialisation; 0: no fault lately */
-    uint32_t retry_at;     /* while recovering: the tick of the next re-initialisation */
-    uint32_t live_since;   /* the tick of the last recovery */
-    bool recovering;       /* down after a fault, to be re-initialised at retry_at */
-    bool ready;            /* device live */
-    bool display_known;    /* a GET_DISPLAY_INFO was answered OK since the device (re)started */
-    bool signal_virt;      /* the virtualiser must be notified */
-    bool resp_pushed;      /* responses published in this handler */
-    bool req_popped;       /* requests consumed in this handler */
+    uint32_t queue_size;     /* control queue entries wanted (config, or the default) */
+    uint32_t ticks;          /* gpu_driver_tick() calls so far (free-running) */
+    uint32_t device_epoch;   /* recoveries so far: every GET_DISPLAY_INFO answer carries it */
+    uint32_t backoff;        /* ticks before the next re-initialisation; 0: no fault lately */
+    uint32_t retry_at;       /* while recovering: the tick of the next re-initialisation */
+    uint32_t live_since;     /* the tick of the last recovery */
+    bool recovering;         /* down after a fault, to be re-initialised at retry_at */
+    bool ready;              /* device live */
+    bool display_known;      /* a GET_DISPLAY_INFO was answered OK since the device (re)started */
+    uint32_t edid_wanted;    /* bit i: fetch scanout i's EDID before the next GET_DISPLAY_INFO */
+    uint32_t info_in_flight; /* GET_DISPLAY_INFO commands at the device */
+    uint64_t edid_io;        /* DMA IO address of the EDID buffers (0: the region has no room for them) */
+    uint8_t *edid_mem;
+    gpu_driver_edid_t edid[GPU_MAX_SCANOUTS];
+    bool signal_virt; /* the virtualiser must be notified */
+    bool resp_pushed; /* responses published in this handler */
+    bool req_popped;  /* requests consumed in this handler */
     gpu_driver_stats_t stats;
 } gpu_driver_t;
 

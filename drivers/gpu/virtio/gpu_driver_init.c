@@ -39,11 +39,17 @@ static void *tctx(const gpu_driver_t *drv)
     return drv->cfg.transport->ctx;
 }
 
-/* Byte offsets of the DMA layout: control queue, cursor queue, command slots. */
+/*
+ * Byte offsets of the DMA layout: control queue, cursor queue, command
+ * slots, then (where the region has room) one EDID answer buffer per
+ * possible scanout.
+ */
 typedef struct dma_layout {
     uint64_t cursor_off;
     uint64_t slots_off;
-    uint64_t end;
+    uint64_t edid_off;
+    uint64_t end;      /* without the EDID buffers */
+    uint64_t edid_end; /* with them */
 } dma_layout_t;
 
 static dma_layout_t dma_layout(uint32_t queue_size, uint32_t num_slots)
@@ -52,6 +58,8 @@ static dma_layout_t dma_layout(uint32_t queue_size, uint32_t num_slots)
     l.cursor_off = align_up(virtq_mem_bytes((uint16_t)queue_size), 64);
     l.slots_off = align_up(l.cursor_off + virtq_mem_bytes(GPU_DRIVER_CURSOR_QUEUE_SIZE), 64);
     l.end = l.slots_off + (uint64_t)num_slots * GPU_DRIVER_SLOT_BYTES;
+    l.edid_off = l.end;
+    l.edid_end = l.edid_off + (uint64_t)GPU_MAX_SCANOUTS * GPU_DRIVER_EDID_BYTES;
     return l;
 }
 
@@ -78,14 +86,39 @@ static const char *config_problem(const gpu_driver_config_t *cfg, uint32_t queue
     return NULL;
 }
 
-/* Command slots: one per two descriptors, as many as fit, at most GPU_DRIVER_MAX_SLOTS. */
-static uint32_t slots_that_fit(const gpu_driver_config_t *cfg, uint32_t queue_size)
+/* The EDID buffers follow the slots if the region holds them (see slots_that_fit). */
+static void edid_buffers(gpu_driver_t *drv, const dma_layout_t *l)
 {
-    uint32_t n = queue_size / 2 < GPU_DRIVER_MAX_SLOTS ? queue_size / 2 : GPU_DRIVER_MAX_SLOTS;
-    while (n > 1 && dma_layout(queue_size, n).end > cfg->dma_size) {
+    bool room = l->edid_end <= drv->cfg.dma_size;
+    drv->edid_io = room ? drv->cfg.dma_io + l->edid_off : 0;
+    drv->edid_mem = room ? (uint8_t *)drv->cfg.dma_vaddr + l->edid_off : NULL;
+    if (!room && (drv->features & VIRTIO_FEATURE_BIT(VIRTIO_GPU_F_EDID)) != 0) {
+        LOG_WARN("DMA region has no room for EDID answers (%u bytes more needed): EDID not fetched\n",
+                 (unsigned)(l->edid_end - l->end));
+    }
+}
+
+/* The most slots (at least 1) whose layout ends within the region, with or without the EDID buffers. */
+static uint32_t slots_within(const gpu_driver_config_t *cfg, uint32_t queue_size, uint32_t n, bool edid)
+{
+    while (n > 1 && (edid ? dma_layout(queue_size, n).edid_end : dma_layout(queue_size, n).end) > cfg->dma_size) {
         n--;
     }
     return n;
+}
+
+/*
+ * Command slots: one per two descriptors, as many as fit, at most
+ * GPU_DRIVER_MAX_SLOTS. The EDID buffers take room from them only while at
+ * least half of the slots remain; in a smaller region EDID goes unfetched.
+ */
+static uint32_t slots_that_fit(const gpu_driver_config_t *cfg, uint32_t queue_size)
+{
+    uint32_t n = queue_size / 2 < GPU_DRIVER_MAX_SLOTS ? queue_size / 2 : GPU_DRIVER_MAX_SLOTS;
+    uint32_t plain = slots_within(cfg, queue_size, n, false);
+    uint32_t with_edid = slots_within(cfg, queue_size, n, true);
+    return with_edid >= (plain + 1) / 2 && dma_layout(queue_size, with_edid).edid_end <= cfg->dma_size ? with_edid
+                                                                                                       : plain;
 }
 
 static bool reset_done(gpu_driver_t *drv)
@@ -207,6 +240,7 @@ const char *gpu_driver_device_start(gpu_driver_t *drv)
     uint32_t slots = slots_that_fit(&drv->cfg, queue_size);
     dma_layout_t l = dma_layout(queue_size, slots);
     memset(drv->cfg.dma_vaddr, 0, l.end);
+    edid_buffers(drv, &l);
     why = setup_queue(drv, &drv->ctrl, VIRTIO_GPU_QUEUE_CONTROL, queue_size, 0);
     if (why == NULL) {
         why = setup_queue(drv, &drv->cursor, VIRTIO_GPU_QUEUE_CURSOR, GPU_DRIVER_CURSOR_QUEUE_SIZE, l.cursor_off);
@@ -216,7 +250,9 @@ const char *gpu_driver_device_start(gpu_driver_t *drv)
     }
     setup_slots(drv, l.slots_off, slots);
     drv->display_known = false; /* a fresh device: GET_DISPLAY_INFO first (gpu_driver.c) */
+    drv->info_in_flight = 0;
     drv->num_scanouts = gpu_driver_read_num_scanouts(drv);
+    gpu_driver_edid_reset(drv);
     ops(drv)->set_status(tctx(drv), VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
                                             VIRTIO_STATUS_DRIVER_OK);
     uint32_t status = ops(drv)->get_status(tctx(drv));

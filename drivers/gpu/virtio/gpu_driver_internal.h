@@ -50,3 +50,12 @@ void gpu_driver_tick_work(gpu_driver_t *drv);
 
 /* num_scanouts from configuration space, clamped to GPU_MAX_SCANOUTS (logged). */
 uint32_t gpu_driver_read_num_scanouts(gpu_driver_t *drv);
+
+/* gpu_driver_edid.c: the driver's own GET_EDID commands (see there). */
+uint32_t gpu_driver_edid_parse(const uint8_t *block, uint32_t size, gpu_driver_edid_t *out);
+void gpu_driver_edid_reset(gpu_driver_t *drv);
+uint32_t gpu_driver_edid_all(const gpu_driver_t *drv);
+void gpu_driver_edid_build(gpu_driver_t *drv, gpu_driver_slot_t *s, uint8_t *cmd, uint32_t scanout);
+uint64_t gpu_driver_edid_buffer_io(const gpu_driver_t *drv, uint32_t scanout);
+const uint8_t *gpu_driver_edid_buffer(const gpu_driver_t *drv, uint32_t scanout);
+void gpu_driver_edid_complete(gpu_driver_t *drv, const gpu_driver_slot_t *s, uint32_t status);

@@ -102,6 +102,17 @@ typedef struct gpu_scanout_info {
     gpu_rect_t rect;  /* preferred mode: width and height; x, y are the position */
     uint32_t enabled; /* 1 when a display is connected */
     uint32_t flags;   /* reserved, 0 */
+    /*
+     * What the display's EDID says (docs/protocol.md, GET_DISPLAY_INFO):
+     * edid_status GPU_STATUS_OK when the fields below hold its preferred
+     * mode and physical size, otherwise why not (and the fields are 0).
+     */
+    uint32_t edid_status;
+    uint32_t edid_width; /* preferred mode (first detailed timing), pixels */
+    uint32_t edid_height;
+    uint32_t width_mm; /* physical size; 0 if the EDID does not say */
+    uint32_t height_mm;
+    uint32_t _pad;
 } gpu_scanout_info_t;
 
 /* The answer to GET_DISPLAY_INFO, written into the info region. */
@@ -241,8 +252,9 @@ typedef struct gpu_resp {
 } gpu_resp_t;
 
 _Static_assert(sizeof(gpu_rect_t) == 16, "gpu_rect_t is 16 bytes");
-_Static_assert(sizeof(gpu_scanout_info_t) == 24, "gpu_scanout_info_t is 24 bytes");
-_Static_assert(sizeof(gpu_display_info_t) == 16 + 24 * GPU_MAX_SCANOUTS, "gpu_display_info_t size");
+_Static_assert(sizeof(gpu_scanout_info_t) == 48, "gpu_scanout_info_t is 48 bytes");
+_Static_assert(offsetof(gpu_scanout_info_t, edid_status) == 24, "scanout info edid_status offset");
+_Static_assert(sizeof(gpu_display_info_t) == 16 + 48 * GPU_MAX_SCANOUTS, "gpu_display_info_t size");
 _Static_assert(offsetof(gpu_display_info_t, device_epoch) == 8, "display info device_epoch offset");
 _Static_assert(offsetof(gpu_display_info_t, scanouts) == 16, "display info scanouts offset");
 _Static_assert(sizeof(gpu_event_t) == 64, "gpu_event_t fills one cache line");
