@@ -109,4 +109,11 @@ blob_state 5
 disabled 6
 compare "state 1 again (second cycle, fresh resources): the screendump equals the expected picture" \
     "$dir/expected-1.png" "$dir/state-1-again.png"
+# The driver fetched the display's EDID (QEMU offers VIRTIO_GPU_F_EDID) and the client got it through the
+# virtualiser: its preferred mode is the scanout's mode.
+edid=$(console | grep -E -m1 '^gpu-demo: scanout 0 (EDID|has no)')
+case $edid in
+"gpu-demo: scanout 0 EDID: preferred ${w}x${h}, "[1-9]*x[1-9]*" mm") tap_ok "the client sees the display's EDID: '$edid'" ;;
+*) tap_not_ok "the client sees the display's EDID with preferred mode ${w}x${h}; console: '$edid'" ;;
+esac
 tap_end
