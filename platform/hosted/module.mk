@@ -181,3 +181,7 @@ $(eval $(call add_check,hosted-multi-qemu,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/mu
 $(eval $(call add_check,hosted-device-kill,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/anim/.built $(HOSTED_OUT)/plain/vgpu-backend \
 	$(HOSTED_DIR)/tests/device-kill.sh,$(HOSTED_DIR)/tests/device-kill.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/anim \
 	$(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/hosted/run/device-kill))
+# kill -9 of the back-end under multi; the runner restarts it, the driver reconnects: both heads exact again.
+$(eval $(call add_check,hosted-device-restart,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/multi/.built $(HOSTED_OUT)/plain/vgpu-backend \
+	$(HOSTED_DIR)/tests/device-restart.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/device-restart.sh $(HOSTED_RUN) \
+	$(HOSTED_OUT)/plain/multi $(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/device-restart))

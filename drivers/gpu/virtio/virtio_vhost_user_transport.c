@@ -150,9 +150,43 @@ static uint32_t vu_get_status(void *ctx)
     return vu->lost ? VIRTIO_STATUS_DEVICE_NEEDS_RESET : (uint32_t)(status & 0xffu);
 }
 
+static bool negotiate(virtio_vhost_user_t *vu);
+static void backend_channel(virtio_vhost_user_t *vu, unsigned irq_ch);
+
+/*
+ * A reset of a lost back-end: a fresh one if the platform has one (the runner restarts a back-end that has
+ * ended), set up as at probe, so that the core's re-initialisation carries on on it. Otherwise it stays lost.
+ */
+static void reconnect(virtio_vhost_user_t *vu)
+{
+    int fd = hosted_device_reconnect();
+    if (fd < 0) {
+        return;
+    }
+    close(vu->sock);
+    if (vu->backend_req >= 0) {
+        close(vu->backend_req);
+        vu->backend_req = -1;
+    }
+    vu->sock = fd;
+    vu->lost = false;
+    vu->protocol = 0;
+    vu->device_features = 0;
+    if (!negotiate(vu) || hosted_irq_bind(vu->irq_ch, vu->sock) != 0) {
+        lose(vu, "set-up of the restarted back-end failed", 0);
+        return;
+    }
+    backend_channel(vu, vu->irq_ch);
+    LOG_INFO("vhost-user back-end reconnected: features 0x%llx, protocol features 0x%llx\n",
+             (unsigned long long)vu->device_features, (unsigned long long)vu->protocol);
+}
+
 static void reset(virtio_vhost_user_t *vu)
 {
     forget_rings(vu);
+    if (vu->lost) {
+        reconnect(vu);
+    }
     vu->status = 0;
     if (has(vu, VHOST_USER_PROTOCOL_F_RESET_DEVICE)) {
         set_msg(vu, VHOST_USER_RESET_DEVICE, NULL, 0, NULL, 0);
@@ -395,7 +429,7 @@ static bool negotiate(virtio_vhost_user_t *vu)
 
 bool virtio_vhost_user_probe(virtio_vhost_user_t *vu, unsigned irq_ch)
 {
-    *vu = (virtio_vhost_user_t){.sock = hosted_device_fd(), .backend_req = -1, .kick = {-1, -1}};
+    *vu = (virtio_vhost_user_t){.sock = hosted_device_fd(), .backend_req = -1, .kick = {-1, -1}, .irq_ch = irq_ch};
     vu->display = hosted_display_fd(&vu->display_scanouts);
     vu->transport = (virtio_transport_t){.ops = &vu_ops, .ctx = vu};
     if (vu->sock < 0) {

@@ -29,6 +29,7 @@ typedef struct virtio_vhost_user {
     int display;       /* for a vhost-user-gpu back-end: the display socket to hand it, -1 if none */
     unsigned display_scanouts;
     bool lost;
+    unsigned irq_ch;              /* the irq its sockets and eventfd feed */
     virtio_transport_t transport; /* ctx points back at this struct */
 } virtio_vhost_user_t;
 

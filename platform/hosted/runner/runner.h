@@ -100,6 +100,7 @@ int runner_send_plan(runner_t *r, unsigned p);
 /* runner_spawn.c: processes and their output. */
 int runner_spawn_pd(runner_t *r, unsigned p);
 int runner_spawn_device(runner_t *r);
+int runner_restart_device(runner_t *r); /* the device PD's end of a fresh back-end's socket, or -1 */
 int runner_spawn_display(runner_t *r);
 int runner_output(runner_t *r, proc_t *pc); /* 1 if it read something */
 void runner_output_flush(proc_t *pc);

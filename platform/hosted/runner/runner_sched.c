@@ -296,6 +296,19 @@ void runner_pd_died(runner_t *r, unsigned p, int status)
     r->pds[parent].faults |= UINT64_C(1) << r->sys->pds[p].child_id;
 }
 
+/* The reply to DEVICE_CONNECT: PLAN_DEVICE, with a fresh back-end's socket if there is one. */
+static void device_connect(runner_t *r, unsigned p)
+{
+    int fd = runner_restart_device(r);
+    hosted_msg_t reply = {.type = HOSTED_PLAN_DEVICE, .a = fd >= 0};
+    if (hosted_msg_send(r->pds[p].ctl, &reply, fd) != 0) {
+        runner_say("hosted|ERROR: %s: cannot answer DEVICE_CONNECT: %s\n", r->pds[p].proc.name, strerror(errno));
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+}
+
 static bool msg_ok(const runner_t *r, unsigned p, const hosted_msg_t *m, int fd)
 {
     const rpd_t *pd = &r->pds[p];
@@ -315,6 +328,8 @@ static bool msg_ok(const runner_t *r, unsigned p, const hosted_msg_t *m, int fd)
     case HOSTED_PD_STOP:
     case HOSTED_PD_RESTART:
         return running && fd < 0 && child_of(r, p, m->ch) >= 0;
+    case HOSTED_DEVICE_CONNECT:
+        return running && fd < 0 && (int)p == r->device_pd;
     default:
         return false;
     }
@@ -359,6 +374,9 @@ static void pd_message(runner_t *r, unsigned p, const hosted_msg_t *m, int fd)
     case HOSTED_PD_STOP:
     case HOSTED_PD_RESTART:
         child_control(r, p, m);
+        break;
+    case HOSTED_DEVICE_CONNECT:
+        device_connect(r, p);
         break;
     }
 }

@@ -187,6 +187,37 @@ int runner_spawn_device(runner_t *r)
     return rc;
 }
 
+/*
+ * A fresh back-end for the device PD, if the last one has ended and there is no display process (QEMU's
+ * vhost-user-gpu holds the display socket, which is not renewed): a new socketpair, the back-end started on
+ * one end as at start. Returns the device PD's end, or -1.
+ */
+int runner_restart_device(runner_t *r)
+{
+    runner_reap(r); /* a back-end that has just died may not be reaped yet */
+    if (!r->has_device || !r->device.reaped || r->has_display || r->stopping) {
+        return -1;
+    }
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+        runner_say("hosted|ERROR: socketpair: %s\n", strerror(errno));
+        return -1;
+    }
+    if (r->device.out >= 0) {
+        epoll_ctl(r->epoll, EPOLL_CTL_DEL, r->device.out, NULL);
+        close(r->device.out);
+        r->device.out = -1;
+    }
+    r->device.outlen = 0;
+    r->device_other = sv[1];
+    if (runner_spawn_device(r) != 0) {
+        close(sv[0]);
+        return -1;
+    }
+    runner_say("hosted|INFO: device back-end restarted (pid %d)\n", (int)r->device.pid);
+    return sv[0];
+}
+
 /* The display process runs `sh -c DISPLAY_CMD` with its end of the display socket as fd 3. */
 int runner_spawn_display(runner_t *r)
 {

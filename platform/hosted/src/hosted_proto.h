@@ -9,7 +9,9 @@
  * PD -> runner: DONE at the end of init() or of a batch, PREEMPT after a
  * notify to a PD of higher priority (the PD then waits for RESUME),
  * IRQ_BIND to make a file descriptor the source of an irq channel, IRQ_ACK,
- * PD_STOP and PD_RESTART for a child, FAULT_INFO from a dying PD.
+ * PD_STOP and PD_RESTART for a child, FAULT_INFO from a dying PD,
+ * DEVICE_CONNECT from the device PD for a fresh back-end (answered with a
+ * PLAN_DEVICE, with the socket or, if none is to be had, without an fd).
  *
  * Both ends are our own code, but a PD may be buggy or hostile: the runner
  * checks every field of every message it receives.
@@ -42,11 +44,12 @@ typedef enum {
     /* PD -> runner */
     HOSTED_DONE = 20,
     HOSTED_PREEMPT = 21,
-    HOSTED_IRQ_BIND = 22,   /* fd: readable means the irq fired; ch: the irq channel */
-    HOSTED_IRQ_ACK = 23,    /* ch: the irq channel */
-    HOSTED_FAULT_INFO = 24, /* sent from a SIGSEGV/SIGBUS handler: ch signal, a address, b instruction */
-    HOSTED_PD_STOP = 25,    /* ch: child id */
-    HOSTED_PD_RESTART = 26, /* ch: child id */
+    HOSTED_IRQ_BIND = 22,       /* fd: readable means the irq fired; ch: the irq channel */
+    HOSTED_IRQ_ACK = 23,        /* ch: the irq channel */
+    HOSTED_FAULT_INFO = 24,     /* sent from a SIGSEGV/SIGBUS handler: ch signal, a address, b instruction */
+    HOSTED_PD_STOP = 25,        /* ch: child id */
+    HOSTED_PD_RESTART = 26,     /* ch: child id */
+    HOSTED_DEVICE_CONNECT = 27, /* the device PD: a fresh back-end if the last one died (reply: PLAN_DEVICE) */
 } hosted_msg_type_t;
 
 typedef struct hosted_msg {

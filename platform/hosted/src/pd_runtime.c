@@ -277,6 +277,23 @@ int hosted_device_fd(void)
     return rt.device_fd;
 }
 
+int hosted_device_reconnect(void)
+{
+    if (rt.device_fd < 0) {
+        return -1;
+    }
+    hosted_msg_t m;
+    int fd;
+    send_or_die(HOSTED_DEVICE_CONNECT, 0, -1);
+    if (wait_runner(&m, &fd) != HOSTED_PLAN_DEVICE) {
+        fatal("expected PLAN_DEVICE from the runner, got %u\n", (unsigned)m.type);
+    }
+    if (fd >= 0) {
+        rt.device_fd = fd;
+    }
+    return fd;
+}
+
 int hosted_display_fd(unsigned *scanouts)
 {
     *scanouts = rt.display_scanouts;

@@ -5,8 +5,13 @@
 # socket is a source of its irq), reports the device lost and faults it
 # instead of hanging; that every request in flight and after is answered
 # (anim prints failed presents, its rate lines go on at 0 frames/s); that
-# the driver keeps retrying; and that every PD is still alive. Restarting the
-# back-end and reconnecting is not done (not yet implemented). Prints TAP.
+# the driver keeps retrying; and that every PD is still alive. The runner
+# restarts a back-end that has ended whenever the driver resets the device;
+# while the file WORK_DIR/hold exists the back-end's command exits at once
+# (the device stays lost, each attempt fails), so the loss is seen first.
+# Then the hold is lifted: the driver's next attempt reconnects, the device
+# recovers (epoch 1) and anim presents again. hosted-device-restart checks
+# the pixels after such a recovery. Prints TAP.
 #
 #   platform/hosted/tests/device-kill.sh HOSTED_RUN BINDIR BACKEND WORK_DIR
 set -u
@@ -28,11 +33,12 @@ backend_pid() {
     return 1
 }
 
-start_runner "$run" -b "$bindir" -d "$backend --fd 3" examples/anim/anim.system
+start_runner "$run" -b "$bindir" -d "[ -e $dir/hold ] && exit 0; exec $backend --fd 3" examples/anim/anim.system
 rate='^\[anim\] anim: [0-9]+ frames/s \([0-9]+ frames in all\)$'
 at=$(wait_line "$rate" 20)
 tap $? "the animation runs on the device model"
 pid=$(backend_pid)
+: >"$dir/hold"
 killed_at=$(wc -l <"$dir/out.log") # before the kill: what it causes is printed after this line
 [ -n "$pid" ] && kill -9 "$pid"
 tap $? "the back-end process ($pid) killed with kill -9"
@@ -49,6 +55,13 @@ tap $? "the request in flight is answered: anim reports a failed present"
 at=$(wait_line '^\[gpu_driver\] GPU_DRV\|INFO: re-initialising the device' 8 "$killed_at") &&
     at=$(wait_line "^\\[anim\\] anim: 0 frames/s" 5 "$at") && at=$(wait_line "^\\[anim\\] anim: 0 frames/s" 5 "$at")
 tap $? "no hang: the driver retries on its ticks, anim's rate lines go on (0 frames/s)"
+
+rm -f "$dir/hold"
+held_at=$(wc -l <"$dir/out.log")
+at=$(wait_line '^\[gpu_driver\] GPU_DRV\|INFO: vhost-user back-end reconnected' 20 "$held_at") &&
+    at=$(wait_line '^\[gpu_driver\] GPU_DRV\|INFO: device recovered: epoch 1,' 5 "$at") &&
+    at=$(wait_line '^\[anim\] anim: [1-9][0-9]* frames/s' 5 "$at")
+tap $? "the back-end restarted: the driver reconnects on its next attempt, the device recovers, anim presents again"
 
 alive=0
 for pd in timer gpu_driver gpu_virt anim; do

@@ -23,6 +23,15 @@ int hosted_irq_bind(sddf_channel_t ch, int fd);
 int hosted_device_fd(void);
 
 /*
+ * A socket to a fresh device back-end: if the last one has ended, the runner
+ * starts the back-end again on a new socket and hands this PD its end
+ * (hosted_device_fd() then returns it). -1 if there is none to be had (the
+ * back-end is still running, or cannot be restarted); the old socket is left
+ * to the caller either way.
+ */
+int hosted_device_reconnect(void);
+
+/*
  * The socket to the display process, for a vhost-user-gpu back-end (QEMU's)
  * that shows its scanouts through one (VHOST_USER_GPU_SET_SOCKET), or -1.
  * *scanouts: how many scanouts the display has (the front-end reports that
