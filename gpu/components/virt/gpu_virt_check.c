@@ -41,23 +41,6 @@ static bool rect_touches(const gpu_rect_t *a, const gpu_rect_t *b)
            (uint64_t)a->y + a->height >= b->y;
 }
 
-static bool format_valid(uint32_t format)
-{
-    switch (format) {
-    case GPU_FORMAT_B8G8R8A8_UNORM:
-    case GPU_FORMAT_B8G8R8X8_UNORM:
-    case GPU_FORMAT_A8R8G8B8_UNORM:
-    case GPU_FORMAT_X8R8G8B8_UNORM:
-    case GPU_FORMAT_R8G8B8A8_UNORM:
-    case GPU_FORMAT_X8B8G8R8_UNORM:
-    case GPU_FORMAT_A8B8G8R8_UNORM:
-    case GPU_FORMAT_R8G8B8X8_UNORM:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /*
  * Rows of `row_bytes` bytes, `rows` (>= 1) of them `stride` apart, starting
  * at `offset`: do they fit in `size` bytes? Overflow-safe for any values.
@@ -135,7 +118,7 @@ uint32_t virt_check_create_2d(const gpu_virt_t *virt, const gpu_virt_client_t *c
     if (status != GPU_STATUS_OK) {
         return status;
     }
-    if (!format_valid(c->format) || c->width == 0 || c->height == 0 || c->width > GPU_VIRT_MAX_DIMENSION ||
+    if (!gpu_format_valid(c->format) || c->width == 0 || c->height == 0 || c->width > GPU_VIRT_MAX_DIMENSION ||
         c->height > GPU_VIRT_MAX_DIMENSION) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
@@ -245,7 +228,7 @@ static uint32_t check_blob_layout(const gpu_req_set_scanout_blob_t *s, const gpu
         return GPU_STATUS_INVALID_PARAMETER;
     }
     uint64_t row_bytes = (uint64_t)s->width * GPU_BYTES_PER_PIXEL;
-    if (!format_valid(s->format) || s->width == 0 || s->height == 0 || s->stride < row_bytes) {
+    if (!gpu_format_valid(s->format) || s->width == 0 || s->height == 0 || s->stride < row_bytes) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
     if (rect_too_small(&s->rect)) {

@@ -19,8 +19,8 @@
 
 #include "gpu_virt.h"
 
-#define GPU_VIRT_MAX_DIMENSION    16384u
-#define GPU_VIRT_MIN_SCANOUT_SIDE 16u /* as virtio-gpu devices: QEMU refuses a smaller scanout rectangle */
+#define GPU_VIRT_MAX_DIMENSION    GPU_MAX_DIMENSION
+#define GPU_VIRT_MIN_SCANOUT_SIDE GPU_MIN_SCANOUT_SIDE /* as virtio-gpu devices: QEMU refuses smaller */
 #define GPU_VIRT_BLOB_ALIGN       4096u
 
 /* Out of the hot path: rare commands, odd answers, logging. */
