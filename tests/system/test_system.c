@@ -311,6 +311,19 @@ static void test_demo_display_change_recentres(void **state)
 
 /* --- several clients --- */
 
+/* Client 0's image on device scanout 0 and client 1's pattern on device scanout 1, both exact. */
+static void check_two_heads(sys_rig_t *r)
+{
+    uint32_t w, h;
+    const uint32_t *fb = sys_rig_screen(r, 0, &w, &h);
+    demo_want_t dw = {1, w, h};
+    assert_int_equal(w, 640);
+    assert_int_equal(mismatches(fb, w, h, want_centred_image, &dw), 0);
+    fb = sys_rig_screen(r, 1, &w, &h);
+    assert_int_equal(w, 800);
+    assert_int_equal(mismatches(fb, w, h, want_pattern, NULL), 0);
+}
+
 static void test_multi_isolation_in_pixels(void **state)
 {
     (void)state;
@@ -325,33 +338,13 @@ static void test_multi_isolation_in_pixels(void **state)
     assert_int_equal(b.draws, 1);
     assert_int_equal(gpu_client_display(&r->clients[0].client)->num_scanouts, 1);
     assert_int_equal(gpu_client_display(&r->clients[2].client)->num_scanouts, 0);
-    uint32_t w, h;
-    const uint32_t *fb = sys_rig_screen(r, 0, &w, &h);
-    demo_want_t dw = {1, w, h};
-    assert_int_equal(w, 640);
-    assert_int_equal(mismatches(fb, w, h, want_centred_image, &dw), 0);
-    fb = sys_rig_screen(r, 1, &w, &h);
-    assert_int_equal(w, 800);
-    assert_int_equal(mismatches(fb, w, h, want_pattern, NULL), 0); /* B's output shows only B's pattern */
+    check_two_heads(r); /* B's output shows only B's pattern */
     /* Both clients used resource id 1: the virtualiser kept them apart. */
     assert_int_equal(vgpu_model_resource_count(r->h->model), 2);
     assert_true(c.refused);
     assert_int_equal(c.failures, 0);
     assert_int_equal(vh_log_count("multi-c: scanout request refused as expected: INVALID_SCANOUT_ID"), 1);
     sys_rig_free(r);
-}
-
-/* Client 0's image on device scanout 0 and client 1's pattern on device scanout 1, both exact. */
-static void check_two_heads(sys_rig_t *r)
-{
-    uint32_t w, h;
-    const uint32_t *fb = sys_rig_screen(r, 0, &w, &h);
-    demo_want_t dw = {1, w, h};
-    assert_int_equal(w, 640);
-    assert_int_equal(mismatches(fb, w, h, want_centred_image, &dw), 0);
-    fb = sys_rig_screen(r, 1, &w, &h);
-    assert_int_equal(w, 800);
-    assert_int_equal(mismatches(fb, w, h, want_pattern, NULL), 0);
 }
 
 static void assert_screen_black(sys_rig_t *r, uint32_t idx)
