@@ -203,12 +203,16 @@ static bool start_state(gpu_demo_t *d, uint32_t state, bool redraw)
     d->creating = 0;
     d->dying = 0;
     d->redrawing = redraw;
-    bool staged = (!redraw || stage_destroy_all(d, false)) && stage_state(d, state);
+    /* A redraw unrefs the state's resources first; without a display that is all it does. */
+    bool draw_it = !redraw || scanout_usable(d);
+    bool staged = (!redraw || stage_destroy_all(d, false)) && (!draw_it || stage_state(d, state));
     d->stage_failed = !staged;
-    if (d->op.count == 0 && !staged) {
-        console(d, state, "failed", ", could not stage requests");
-        d->failures++;
-        d->states_done++;
+    if (d->op.count == 0) {
+        if (!staged) {
+            console(d, state, "failed", ", could not stage requests");
+            d->failures++;
+            d->states_done++;
+        }
         return false;
     }
     /* Whatever was staged goes out; the op completes when its answers are in. */
@@ -222,8 +226,7 @@ static void run_pending(gpu_demo_t *d)
     while (d->running == 0 && gpu_client_ready(d->client)) {
         if (d->redraw_pending) {
             d->redraw_pending = false;
-            if (d->state != 0 && d->state != 3 && d->state != 6 && scanout_usable(d) &&
-                start_state(d, d->state, true)) {
+            if (d->state != 0 && d->state != 3 && d->state != 6 && start_state(d, d->state, true)) {
                 return;
             }
         } else if (d->tick_pending) {
@@ -256,9 +259,13 @@ static void demo_done(gpu_client_t *c, gpu_client_op_t *op)
         d->maybe |= d->creating | d->dying;
         d->failures++;
     }
+    bool freed_only = d->creating == 0; /* a redraw without a display */
     d->creating = 0;
     d->dying = 0;
-    if (d->redrawing) {
+    if (d->redrawing && freed_only) {
+        sddf_log("gpu-demo: no display on scanout %u: freed state %u's resources: %s\n", d->cfg.scanout_id, state,
+                 gpu_client_status_name(op->status));
+    } else if (d->redrawing) {
         sddf_log("gpu-demo: re-centred state %u on %ux%u: %s\n", state, d->width, d->height,
                  gpu_client_status_name(op->status));
     } else {
@@ -297,7 +304,7 @@ void gpu_demo_display_changed(gpu_demo_t *d)
     if (w == d->width && h == d->height) {
         return;
     }
-    bool first = d->width == 0 && d->height == 0;
+    bool first = d->state == 0; /* nothing drawn yet: the first tick draws at this size */
     d->width = w;
     d->height = h;
     sddf_log("gpu-demo: scanout %u is %ux%u%s\n", d->cfg.scanout_id, w, h, first ? "" : ", re-centring");

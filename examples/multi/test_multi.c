@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <client_rig.h>
+#include <sddf/gpu/event.h>
 
 #include "multi_client.h"
 
@@ -34,6 +35,15 @@ static rig_t *start(multi_client_t *m, uint32_t role, const char *name, uint32_t
     gpu_client_start(&r->client);
     rig_pump(r);
     return r;
+}
+
+static uint32_t live_resources(const rig_t *r)
+{
+    uint32_t n = 0;
+    for (uint32_t id = 1; id <= FAKE_MAX_RESOURCES; id++) {
+        n += r->fs.res[id].used ? 1u : 0u;
+    }
+    return n;
 }
 
 static uint32_t expected_image(uint32_t x, uint32_t y, uint32_t sw, uint32_t sh)
@@ -80,9 +90,78 @@ static void test_pattern_client_redraws_on_resize(void **state)
             assert_int_equal(fb[y * w + x], multi_pattern_pixel(x, y) & 0xffffffu);
         }
     }
-    assert_int_equal(r->fs.res[1].used, 1); /* exactly one resource: the old one was unreffed */
-    for (uint32_t id = 2; id <= FAKE_MAX_RESOURCES; id++) {
-        assert_int_equal(r->fs.res[id].used, 0);
+    /* A fresh resource of the new size (id 2) is shown; the old one (id 1) was unreffed. */
+    assert_int_equal(live_resources(r), 1);
+    assert_int_equal(r->fs.res[2].used, 1);
+    assert_int_equal(r->fs.res[2].width, 320);
+    assert_int_equal(r->fs.res[2].height, 240);
+    rig_free(r);
+}
+
+/* The requests of a resize, in order: the new picture is shown before the old resource goes. */
+static void test_resize_shows_new_before_unref(void **state)
+{
+    (void)state;
+    multi_client_t m;
+    rig_t *r = start(&m, MULTI_ROLE_IMAGE, "multi-a", 1, 400, 300);
+    uint32_t first = r->fs.log_count;
+    fake_server_display_change(&r->fs, 0, 500, 250);
+    rig_pump(r);
+    const uint32_t want[] = {GPU_REQ_GET_DISPLAY_INFO, GPU_REQ_RESOURCE_CREATE_2D, GPU_REQ_RESOURCE_ATTACH_BACKING,
+                             GPU_REQ_SET_SCANOUT,      GPU_REQ_TRANSFER_TO_2D,     GPU_REQ_RESOURCE_FLUSH,
+                             GPU_REQ_RESOURCE_UNREF};
+    assert_int_equal(r->fs.log_count - first, sizeof(want) / sizeof(want[0]));
+    for (uint32_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        assert_int_equal(r->fs.log[first + i].code, want[i]);
+    }
+    assert_int_equal(r->fs.log[first + 1].create_2d.resource_id, 2);
+    assert_int_equal(r->fs.log[first + 1].create_2d.width, 500);
+    assert_int_equal(r->fs.log[first + 3].set_scanout.rect.width, 500);
+    assert_int_equal(r->fs.log[first + 6].unref.resource_id, 1);
+    uint32_t w, h;
+    const uint32_t *fb = fake_server_fb(&r->fs, 0, &w, &h);
+    for (uint32_t y = 0; y < h; y++) {
+        for (uint32_t x = 0; x < w; x++) {
+            assert_int_equal(fb[y * w + x], expected_image(x, y, w, h));
+        }
+    }
+    /* A third size goes back to id 1. */
+    fake_server_display_change(&r->fs, 0, 200, 150);
+    rig_pump(r);
+    assert_int_equal(live_resources(r), 1);
+    assert_int_equal(r->fs.res[1].width, 200);
+    assert_int_equal(m.draws, 3);
+    assert_int_equal(m.failures, 0);
+    rig_free(r);
+}
+
+/* The display goes away (no fallback mode): the framebuffer is freed; it comes back: drawn afresh. */
+static void test_disconnect_releases_then_redraws(void **state)
+{
+    (void)state;
+    multi_client_t m;
+    rig_t *r = start(&m, MULTI_ROLE_PATTERN, "multi-b", 1, 200, 100);
+    r->fs.display.scanouts[0].enabled = 0;
+    r->fs.display.scanouts[0].rect = (gpu_rect_t){0};
+    gpu_event_raise(&r->fs.info.event);
+    r->fs.client_wakeups++;
+    rig_pump(r);
+    assert_int_equal(live_resources(r), 0);
+    assert_true(rig_log_contains("multi-b: no display on its scanout: released its framebuffer: ok"));
+    assert_false(multi_client_redraw(&m)); /* nothing shown */
+    r->fs.display.scanouts[0].enabled = 1;
+    fake_server_display_change(&r->fs, 0, 200, 100); /* the same size as before */
+    rig_pump(r);
+    assert_int_equal(live_resources(r), 1);
+    assert_int_equal(m.draws, 2);
+    assert_int_equal(m.failures, 0);
+    uint32_t w, h;
+    const uint32_t *fb = fake_server_fb(&r->fs, 0, &w, &h);
+    assert_int_equal(w, 200);
+    for (uint32_t y = 0; y < h; y++) {
+        for (uint32_t x = 0; x < w; x++) {
+            assert_int_equal(fb[y * w + x], multi_pattern_pixel(x, y) & 0xffffffu);
+        }
     }
     rig_free(r);
 }
@@ -188,6 +267,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_image_client_draws_centred),
             cmocka_unit_test(test_pattern_client_redraws_on_resize),
+            cmocka_unit_test(test_resize_shows_new_before_unref),
+            cmocka_unit_test(test_disconnect_releases_then_redraws),
             cmocka_unit_test(test_no_scanout_client_refused),
             cmocka_unit_test(test_no_scanout_client_notices_wrong_acceptance),
             cmocka_unit_test(test_disconnected_scanout_uses_fallback),

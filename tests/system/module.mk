@@ -36,3 +36,8 @@ bench-present: $(BUILD)/bin/bench-present
 BENCH_TARGETS += bench-present
 ALL_TARGETS += $(BUILD)/bin/bench-present
 $(eval $(call add_check,present-bench-smoke,$(BUILD)/bin/bench-present,VH_QUIET=1 $(BUILD)/bin/bench-present --quick))
+
+# Live resize through the whole stack (test_resize.c): the examples' framebuffers re-created at each new size.
+SYSTEM_RESIZE_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/test_resize.c \
+	tests/system/system_expect.c
+$(eval $(call unit_test,system-resize,$(SYSTEM_RESIZE_SRCS),$(SYSTEM_TEST_FLAGS)))
