@@ -23,6 +23,13 @@ $(QEMU_E2E_REPORT): tests/qemu/tools/e2e_report.c tests/qemu/tools/diff_png.c te
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ tests/qemu/tools/e2e_report.c tests/qemu/tools/diff_png.c $(QEMU_STB_LIB) -lm
 
+# vnc_resize: a display change through QEMU's VNC server (RFB SetDesktopSize), for e2e-resize.
+QEMU_VNC_RESIZE := $(BUILD)/tests/qemu/vnc_resize
+$(QEMU_VNC_RESIZE): tests/qemu/tools/vnc_resize.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+ALL_TARGETS += $(QEMU_VNC_RESIZE)
+
 QEMU_PNGTOOL := $(BUILD)/tests/qemu/pngtool
 $(QEMU_PNGTOOL): tests/qemu/tools/pngtool.c
 	@mkdir -p $(@D)
@@ -73,6 +80,10 @@ $(eval $(call add_check,e2e-multi,$(QEMU_OUT)/multi.elf $(EXAMPLE_EXPECT) tests/
 	$(QEMU_E2E_ENV) tests/qemu/e2e-multi.sh $(QEMU_OUT)/multi.elf $(BUILD)/gen/fb_img.path $(BUILD)/e2e/multi))
 $(eval $(call add_check,e2e-conform,$(QEMU_OUT)/conform.elf tests/qemu/e2e-conform.sh $(QEMU_E2E_SCRIPTS),\
 	$(QEMU_E2E_ENV) tests/qemu/e2e-conform.sh $(QEMU_OUT)/conform.elf $(BUILD)/e2e/conform))
+# A live display change through QEMU's VNC server (qemu-run.sh -r, resize: steps).
+$(eval $(call add_check,e2e-resize,$(QEMU_OUT)/gpu.elf $(EXAMPLE_EXPECT) $(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh \
+	$(QEMU_E2E_SCRIPTS),$(QEMU_E2E_ENV) VNC_RESIZE=$(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh $(QEMU_OUT)/gpu.elf \
+	$(BUILD)/gen/fb_img.path $(BUILD)/e2e/resize))
 $(eval $(call add_check,e2e-anim,$(QEMU_OUT)/anim.elf $(QEMU_ANIMCHECK) tests/qemu/e2e-anim.sh $(QEMU_E2E_SCRIPTS),\
 	$(QEMU_E2E_ENV) tests/qemu/e2e-anim.sh $(QEMU_OUT)/anim.elf $(BUILD)/e2e/anim))
 

@@ -20,6 +20,11 @@
 #                      the guest is paused (QMP stop/cont) around it, so its
 #                      clock and its devices stand still while QEMU draws
 #   dump:FILE@HEAD     ... of head HEAD (needs a GPU with max_outputs > HEAD)
+#   resize:WxH[@HEAD]  a display change on head HEAD (default 0; needs -r):
+#                      with the guest paused, tools' vnc_resize asks HEAD's
+#                      VNC server for size WxH (0x0: no display), as a
+#                      viewer's window resize does; QEMU passes it to the
+#                      GPU, which tells the guest once it runs again
 #   sleep:SECONDS      pause (prefer wait: steps)
 #
 # then QEMU is stopped. Exit 0 when every step succeeded; otherwise exit 1
@@ -38,12 +43,15 @@
 #                 already matches ERE (the guest has gone on to its next
 #                 state, so the dump may show that one: a host too slow)
 #   -q QMP        the qmp tool (default: build/tests/qemu/qmp or $QMP)
+#   -r HEADS      a VNC server on a unix socket (DIR/vnc-HEAD.sock) for each
+#                 GPU head in the comma-separated list, for resize: steps
 #   -a ARGS       extra QEMU arguments (word-split)
 #   -i            interactive: QEMU in the foreground with the console on
 #                 stdio (Ctrl-a x quits); a window when $DISPLAY is set.
 #                 Steps are not allowed.
 #
-# Environment: QEMU (default qemu-system-aarch64).
+# Environment: QEMU (default qemu-system-aarch64), VNC_RESIZE (default
+# build/tests/qemu/vnc_resize).
 set -u
 
 dir=""
@@ -54,6 +62,8 @@ fail_re='qemu\|FATAL|\|ERROR:'
 next_re=""
 qmp=${QMP:-build/tests/qemu/qmp}
 extra=""
+vnc_heads=""
+vnc_resize=${VNC_RESIZE:-build/tests/qemu/vnc_resize}
 interactive=0
 qemu=${QEMU:-qemu-system-aarch64}
 
@@ -62,7 +72,7 @@ usage() {
     exit 2
 }
 
-while getopts d:t:g:f:n:q:a:ih opt; do
+while getopts d:t:g:f:n:q:r:a:ih opt; do
     case $opt in
     d) dir=$OPTARG ;;
     t) limit=$OPTARG ;;
@@ -70,6 +80,7 @@ while getopts d:t:g:f:n:q:a:ih opt; do
     f) fail_re=$OPTARG ;;
     n) next_re=$OPTARG ;;
     q) qmp=$OPTARG ;;
+    r) vnc_heads=$(echo "$OPTARG" | tr ',' ' ') ;;
     a) extra=$OPTARG ;;
     i) interactive=1 ;;
     *) usage ;;
@@ -113,10 +124,17 @@ sock=$dir/qmp.sock
 rm -f "$log" "$sock"
 : >"$log"
 
+vnc_args=""
+for h in $vnc_heads; do
+    [ "$with_gpu" -eq 1 ] || { echo "qemu-run: FAIL: -r needs a GPU (-g)"; exit 1; }
+    rm -f "$dir/vnc-$h.sock"
+    vnc_args="$vnc_args -vnc unix:$dir/vnc-$h.sock,id=vnc$h,display=gpu,head=$h"
+done
+
 start=$(date +%s)
 # shellcheck disable=SC2086
 $qemu $base_args $gpu_args -display none -monitor none -serial "file:$log" \
-    -qmp "unix:$sock,server=on,wait=off" $extra >"$dir/qemu.out" 2>&1 &
+    -qmp "unix:$sock,server=on,wait=off" $vnc_args $extra >"$dir/qemu.out" 2>&1 &
 qemu_pid=$!
 
 stop_qemu() {
@@ -226,11 +244,25 @@ dump() {
     echo "qemu-run: $(elapsed)s: screendump head $head -> $file"
 }
 
+# resize WxH[@HEAD]: the display change, requested with the guest paused so
+# that it reaches the guest in the state it is in now (its clock stands still).
+resize() {
+    size=${1%@*}
+    head=0
+    case $1 in *@*) head=${1##*@} ;; esac
+    case " $vnc_heads " in *" $head "*) ;; *) fail "resize:$1 needs -r with head $head" ;; esac
+    qmp_cmd stop
+    out=$("$vnc_resize" "$dir/vnc-$head.sock" "$size" 10 2>&1) || fail "resize of head $head to $size: $out"
+    qmp_cmd cont
+    echo "qemu-run: $(elapsed)s: $out (head $head)"
+}
+
 for step in "$@"; do
     case $step in
     wait:*) wait_for "${step#wait:}" ;;
     seen:*) seen_anywhere "${step#seen:}" ;;
     dump:*) dump "${step#dump:}" ;;
+    resize:*) resize "${step#resize:}" ;;
     sleep:*)
         sleep "${step#sleep:}"
         check_health "after $step"
