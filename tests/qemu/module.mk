@@ -84,6 +84,9 @@ $(eval $(call add_check,e2e-conform,$(QEMU_OUT)/conform.elf tests/qemu/e2e-confo
 $(eval $(call add_check,e2e-resize,$(QEMU_OUT)/gpu.elf $(EXAMPLE_EXPECT) $(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh \
 	$(QEMU_E2E_SCRIPTS),$(QEMU_E2E_ENV) VNC_RESIZE=$(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh $(QEMU_OUT)/gpu.elf \
 	$(BUILD)/gen/fb_img.path $(BUILD)/e2e/resize))
+$(eval $(call add_check,e2e-multi-resize,$(QEMU_OUT)/multi.elf $(EXAMPLE_EXPECT) $(QEMU_VNC_RESIZE) \
+	tests/qemu/e2e-multi-resize.sh $(QEMU_E2E_SCRIPTS),$(QEMU_E2E_ENV) VNC_RESIZE=$(QEMU_VNC_RESIZE) \
+	tests/qemu/e2e-multi-resize.sh $(QEMU_OUT)/multi.elf $(BUILD)/gen/fb_img.path $(BUILD)/e2e/multi-resize))
 $(eval $(call add_check,e2e-anim,$(QEMU_OUT)/anim.elf $(QEMU_ANIMCHECK) tests/qemu/e2e-anim.sh $(QEMU_E2E_SCRIPTS),\
 	$(QEMU_E2E_ENV) tests/qemu/e2e-anim.sh $(QEMU_OUT)/anim.elf $(BUILD)/e2e/anim))
 
@@ -106,7 +109,7 @@ demo: deps $(QEMU_OUT)/gpu.elf $(QEMU_QMP)
 # example's loader image booted on QEMU and checked pixel for pixel, plus builds in the other
 # toolchain and in the release config. Without MICROKIT_SDK, check `sel4` says what it skipped and why.
 MK_OTHER_TOOLCHAIN := $(if $(filter clang,$(TOOLCHAIN)),aarch64-linux-gnu,clang)
-SEL4_CHECKS := e2e-sel4-gpu e2e-sel4-multi e2e-sel4-anim e2e-sel4-restart e2e-sel4-conform microkit-build-release microkit-build-$(MK_OTHER_TOOLCHAIN)
+SEL4_CHECKS := e2e-sel4-gpu e2e-sel4-multi e2e-sel4-anim e2e-sel4-restart e2e-sel4-conform e2e-sel4-resize e2e-sel4-multi-resize microkit-build-release microkit-build-$(MK_OTHER_TOOLCHAIN)
 ifneq ($(strip $(MICROKIT_SDK)),)
 test: microkit-sdk-check
 $(eval $(call add_check,e2e-sel4-gpu,$(call mk_image,gpu) $(EXAMPLE_EXPECT) tests/qemu/e2e-gpu.sh $(QEMU_E2E_SCRIPTS),\
@@ -117,6 +120,12 @@ $(eval $(call add_check,e2e-sel4-anim,$(call mk_image,anim) $(QEMU_ANIMCHECK) te
 	$(QEMU_E2E_ENV) tests/qemu/e2e-anim.sh $(call mk_image,anim) $(BUILD)/e2e/sel4-anim))
 $(eval $(call add_check,e2e-sel4-restart,$(call mk_image,restart) $(EXAMPLE_EXPECT) tests/qemu/e2e-restart.sh $(QEMU_E2E_SCRIPTS),\
 	$(QEMU_E2E_ENV) tests/qemu/e2e-restart.sh $(call mk_image,restart) $(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-restart))
+$(eval $(call add_check,e2e-sel4-resize,$(call mk_image,gpu) $(EXAMPLE_EXPECT) $(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh \
+	$(QEMU_E2E_SCRIPTS),$(QEMU_E2E_ENV) VNC_RESIZE=$(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh $(call mk_image,gpu) \
+	$(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-resize))
+$(eval $(call add_check,e2e-sel4-multi-resize,$(call mk_image,multi) $(EXAMPLE_EXPECT) $(QEMU_VNC_RESIZE) \
+	tests/qemu/e2e-multi-resize.sh $(QEMU_E2E_SCRIPTS),$(QEMU_E2E_ENV) VNC_RESIZE=$(QEMU_VNC_RESIZE) \
+	tests/qemu/e2e-multi-resize.sh $(call mk_image,multi) $(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-multi-resize))
 $(eval $(call add_check,e2e-sel4-conform,$(call mk_image,conform) tests/qemu/e2e-conform.sh $(QEMU_E2E_SCRIPTS),\
 	$(QEMU_E2E_ENV) tests/qemu/e2e-conform.sh $(call mk_image,conform) $(BUILD)/e2e/sel4-conform))
 MK_BUILD_PREREQS := $(SDFGEN) $(BUILD)/gen/demo_image.c platform/microkit/build-all.sh
