@@ -29,6 +29,9 @@ $(QEMU_VNC_RESIZE): tests/qemu/tools/vnc_resize.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 ALL_TARGETS += $(QEMU_VNC_RESIZE)
+# The tool against a scripted RFB server, malformed and hostile streams included (qemu-vnc-resize, -asan).
+$(eval $(call unit_test,qemu-vnc-resize,tests/qemu/test_vnc_resize.c,-Itests/qemu))
+$(BUILD)/bin/qemu-vnc-resize $(BUILD)/asan/qemu-vnc-resize: tests/qemu/tools/vnc_resize.c
 
 QEMU_PNGTOOL := $(BUILD)/tests/qemu/pngtool
 $(QEMU_PNGTOOL): tests/qemu/tools/pngtool.c

@@ -17,7 +17,9 @@
  * or 4), 1 otherwise; one line on stdout says what the server answered.
  *
  * Everything the server sends is checked before it is used: lengths are
- * bounded, unknown messages end the run with an error.
+ * bounded, unknown messages end the run with an error. test_vnc_resize.c
+ * (check qemu-vnc-resize) includes this file with -DVNC_RESIZE_NO_MAIN and
+ * plays the server.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -54,7 +56,7 @@ typedef struct {
     const char *what; /* for errors: what was being read */
 } rfb_t;
 
-static bool fail(const char *msg, const char *detail)
+static bool rfb_fail(const char *msg, const char *detail)
 {
     fprintf(stderr, "vnc_resize: %s%s%s\n", msg, detail != NULL ? ": " : "", detail != NULL ? detail : "");
     return false;
@@ -69,7 +71,7 @@ static bool read_all(rfb_t *r, void *buf, size_t len)
             continue;
         }
         if (n <= 0) {
-            return fail(n == 0 ? "server closed the connection reading" : "read failed reading", r->what);
+            return rfb_fail(n == 0 ? "server closed the connection reading" : "read failed reading", r->what);
         }
         p += n;
         len -= (size_t)n;
@@ -86,7 +88,7 @@ static bool write_all(rfb_t *r, const void *buf, size_t len)
             continue;
         }
         if (n <= 0) {
-            return fail("write failed", strerror(errno));
+            return rfb_fail("write failed", strerror(errno));
         }
         p += n;
         len -= (size_t)n;
@@ -94,11 +96,11 @@ static bool write_all(rfb_t *r, const void *buf, size_t len)
     return true;
 }
 
-static bool skip(rfb_t *r, uint32_t len)
+static bool rfb_skip(rfb_t *r, uint32_t len)
 {
     uint8_t buf[512];
     if (len > MAX_SKIP) {
-        return fail("server announced an implausibly long field", r->what);
+        return rfb_fail("server announced an implausibly long field", r->what);
     }
     while (len > 0) {
         uint32_t n = len < sizeof(buf) ? len : (uint32_t)sizeof(buf);
@@ -132,11 +134,12 @@ static void put32(uint8_t *p, uint32_t v)
     put16(p + 2, v);
 }
 
+#ifndef VNC_RESIZE_NO_MAIN
 static int connect_retry(const char *path, int seconds)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof(addr.sun_path)) {
-        fail("socket path too long", path);
+        rfb_fail("socket path too long", path);
         return -1;
     }
     memcpy(addr.sun_path, path, strlen(path) + 1);
@@ -154,9 +157,10 @@ static int connect_retry(const char *path, int seconds)
         close(fd);
         nanosleep(&pause, NULL);
     }
-    fail("cannot connect", strerror(errno));
+    rfb_fail("cannot connect", strerror(errno));
     return -1;
 }
+#endif
 
 /* RFC 6143 7.1: version 3.8 both ways, security type None, SecurityResult OK. */
 static bool handshake_security(rfb_t *r)
@@ -164,7 +168,7 @@ static bool handshake_security(rfb_t *r)
     uint8_t version[RFB_VERSION_LEN];
     r->what = "the version";
     if (!read_all(r, version, sizeof(version)) || memcmp(version, "RFB 003.", 8) != 0) {
-        return fail("not an RFB server", NULL);
+        return rfb_fail("not an RFB server", NULL);
     }
     if (!write_all(r, RFB_VERSION, RFB_VERSION_LEN)) {
         return false;
@@ -173,10 +177,10 @@ static bool handshake_security(rfb_t *r)
     uint8_t types[255];
     r->what = "the security types";
     if (!read_all(r, &count, 1) || count == 0 || !read_all(r, types, count)) {
-        return fail("no security type offered (the server refused us)", NULL);
+        return rfb_fail("no security type offered (the server refused us)", NULL);
     }
     if (memchr(types, RFB_SEC_NONE, count) == NULL) {
-        return fail("the server wants authentication; use a VNC server without a password", NULL);
+        return rfb_fail("the server wants authentication; use a VNC server without a password", NULL);
     }
     uint8_t choice = RFB_SEC_NONE;
     uint8_t result[4];
@@ -184,7 +188,7 @@ static bool handshake_security(rfb_t *r)
     if (!write_all(r, &choice, 1) || !read_all(r, result, sizeof(result))) {
         return false;
     }
-    return be32(result) == 0 ? true : fail("security handshake failed", NULL);
+    return be32(result) == 0 ? true : rfb_fail("security handshake failed", NULL);
 }
 
 /* RFC 6143 7.3: ClientInit (shared), ServerInit (size, pixel format, name). */
@@ -198,7 +202,7 @@ static bool handshake_init(rfb_t *r, uint32_t *w, uint32_t *h)
     }
     *w = be16(init);
     *h = be16(init + 2);
-    return skip(r, be32(init + 20)); /* the desktop's name */
+    return rfb_skip(r, be32(init + 20)); /* the desktop's name */
 }
 
 /* SetEncodings with only ExtendedDesktopSize, then SetDesktopSize with one screen covering it all. */
@@ -231,11 +235,11 @@ static bool read_rect(rfb_t *r, bool *done, uint32_t *status, uint32_t *w, uint3
         return false;
     }
     if (be32(hdr + 8) != (uint32_t)RFB_ENC_EXT_DESKTOP) {
-        return fail("the server sent a rectangle in an encoding we did not ask for", NULL);
+        return rfb_fail("the server sent a rectangle in an encoding we did not ask for", NULL);
     }
     uint8_t screens[4];
     r->what = "the screens of an ExtendedDesktopSize rectangle";
-    if (!read_all(r, screens, sizeof(screens)) || !skip(r, (uint32_t)screens[0] * 16u)) {
+    if (!read_all(r, screens, sizeof(screens)) || !rfb_skip(r, (uint32_t)screens[0] * 16u)) {
         return false;
     }
     if (be16(hdr) == RFB_REASON_THIS_CLIENT) {
@@ -263,7 +267,7 @@ static bool await_answer(rfb_t *r, uint32_t *status, uint32_t *w, uint32_t *h)
             continue;
         }
         if (type == RFB_MSG_CUT_TEXT) {
-            if (!read_all(r, buf, 7) || !skip(r, be32(buf + 3))) {
+            if (!read_all(r, buf, 7) || !rfb_skip(r, be32(buf + 3))) {
                 return false;
             }
             continue;
@@ -281,7 +285,7 @@ static bool await_answer(rfb_t *r, uint32_t *status, uint32_t *w, uint32_t *h)
             }
         }
     }
-    return done ? true : fail("no answer to SetDesktopSize", NULL);
+    return done ? true : rfb_fail("no answer to SetDesktopSize", NULL);
 }
 
 static bool parse_size(const char *s, uint32_t *w, uint32_t *h)
@@ -301,6 +305,28 @@ static bool parse_size(const char *s, uint32_t *w, uint32_t *h)
     return true;
 }
 
+/* What the server said: its size before, its answer's status and size. */
+typedef struct {
+    uint32_t before_w, before_h;
+    uint32_t status;
+    uint32_t now_w, now_h;
+} vnc_answer_t;
+
+/* The whole conversation on a connected socket: false, with a message on stderr, when it fails. */
+static bool vnc_resize_session(int fd, uint32_t w, uint32_t h, vnc_answer_t *out)
+{
+    rfb_t r = {.fd = fd};
+    *out = (vnc_answer_t){0};
+    return handshake_security(&r) && handshake_init(&r, &out->before_w, &out->before_h) && request_size(&r, w, h) &&
+           await_answer(&r, &out->status, &out->now_w, &out->now_h);
+}
+
+static bool vnc_answer_accepted(const vnc_answer_t *a)
+{
+    return a->status == RFB_STATUS_OK || a->status == RFB_STATUS_FORWARDED;
+}
+
+#ifndef VNC_RESIZE_NO_MAIN
 int main(int argc, char **argv)
 {
     uint32_t w, h;
@@ -308,22 +334,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: vnc_resize SOCKET WxH [WAIT_SECONDS]  (sides 1..%u, or 0x0 to disconnect)\n", MAX_SIDE);
         return 2;
     }
-    rfb_t r = {.fd = connect_retry(argv[1], argc == 4 ? atoi(argv[3]) : 10)};
-    uint32_t before_w, before_h, status = 0, now_w = 0, now_h = 0;
-    bool ok = r.fd >= 0 && handshake_security(&r) && handshake_init(&r, &before_w, &before_h) &&
-              request_size(&r, w, h) && await_answer(&r, &status, &now_w, &now_h);
-    if (r.fd >= 0) {
-        close(r.fd);
+    int fd = connect_retry(argv[1], argc == 4 ? atoi(argv[3]) : 10);
+    vnc_answer_t a;
+    bool ok = fd >= 0 && vnc_resize_session(fd, w, h, &a);
+    if (fd >= 0) {
+        close(fd);
     }
     if (!ok) {
         return 1;
     }
-    bool accepted = status == RFB_STATUS_OK || status == RFB_STATUS_FORWARDED;
-    printf("vnc_resize: %ux%u -> %ux%u: status %u (%s); the server's framebuffer is %ux%u\n", before_w, before_h, w, h,
-           status,
-           status == RFB_STATUS_FORWARDED ? "forwarded to the display device"
-           : accepted                     ? "ok"
-                                          : "refused",
-           now_w, now_h);
-    return accepted ? 0 : 1;
+    const char *what = a.status == RFB_STATUS_FORWARDED ? "forwarded to the display device"
+                       : vnc_answer_accepted(&a)        ? "ok"
+                                                        : "refused";
+    printf("vnc_resize: %ux%u -> %ux%u: status %u (%s); the server's framebuffer is %ux%u\n", a.before_w, a.before_h, w,
+           h, a.status, what, a.now_w, a.now_h);
+    return vnc_answer_accepted(&a) ? 0 : 1;
 }
+#endif
