@@ -136,6 +136,10 @@ $(eval $(call add_check,hosted-gpu,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/gpu/.buil
 $(eval $(call add_check,hosted-multi,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/multi/.built $(HOSTED_OUT)/plain/vgpu-backend \
 	$(HOSTED_DIR)/tests/multi.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/multi.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/multi \
 	$(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/multi))
+# Display changes through the back-end's control socket (mode I W H ON): one head of two at a time.
+$(eval $(call add_check,hosted-resize,$(HOSTED_TOOLS) $(HOSTED_OUT)/plain/multi/.built $(HOSTED_OUT)/plain/vgpu-backend \
+	$(HOSTED_DIR)/tests/resize.sh,$(HOSTED_ENV) $(HOSTED_DIR)/tests/resize.sh $(HOSTED_RUN) $(HOSTED_OUT)/plain/multi \
+	$(HOSTED_OUT)/plain/vgpu-backend $(BUILD)/gen/fb_img.path $(BUILD)/hosted/run/resize))
 HOSTED_ANIMCHECK := $(BUILD)/tests/qemu/animcheck
 $(eval $(call add_check,hosted-anim,$(HOSTED_TOOLS) $(HOSTED_ANIMCHECK) $(HOSTED_OUT)/plain/anim/.built \
 	$(HOSTED_OUT)/plain/vgpu-backend $(HOSTED_DIR)/tests/anim.sh,ANIMCHECK=$(HOSTED_ANIMCHECK) CTL=$(HOSTED_CTL) \
