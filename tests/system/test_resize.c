@@ -316,6 +316,33 @@ static void test_multi_disconnect_uses_fallback(void **state)
     sys_rig_free(r);
 }
 
+/*
+ * The device refuses the new framebuffer of a resize: the client reports the
+ * failure, and the next change draws again from scratch, leaving nothing of
+ * the failed attempt on the device.
+ */
+static void test_multi_failed_resize_recovers(void **state)
+{
+    (void)state;
+    multi_client_t m[3];
+    vh_log_reset();
+    sys_rig_t *r = multi_rig(m, 0, 0);
+    vgpu_model_fault_error_cmd(r->h->model, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY);
+    set_head(r, 0, 1024, 768, 1);
+    vgpu_model_fault_error_cmd(r->h->model, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, 0);
+    assert_int_equal(m[0].failures, 1);
+    assert_int_equal(vh_log_count("multi-a: draw failed: OUT_OF_MEMORY"), 1);
+    assert_false(multi_client_redraw(&m[0])); /* nothing it knows to be shown */
+    check_head(r, 1, 800, 600, sys_want_pattern, NULL);
+    set_head(r, 0, 800, 480, 1);
+    check_image_head(r, 0, 800, 480);
+    check_head(r, 1, 800, 600, sys_want_pattern, NULL);
+    assert_int_equal(vgpu_model_resource_count(r->h->model), 2); /* A's one and B's one */
+    assert_int_equal(m[0].failures, 1);
+    assert_int_equal(m[0].draws, 2);
+    sys_rig_free(r);
+}
+
 /* --- the restart example's clients: the multi core presenting again every tick --- */
 
 /*
@@ -357,6 +384,7 @@ int main(void)
             cmocka_unit_test(test_multi_one_head_changes),
             cmocka_unit_test(test_multi_disconnect_reconnect),
             cmocka_unit_test(test_multi_disconnect_uses_fallback),
+            cmocka_unit_test(test_multi_failed_resize_recovers),
             cmocka_unit_test(test_restart_clients_resize_while_presenting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
