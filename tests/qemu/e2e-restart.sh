@@ -16,6 +16,11 @@
 # - after the restart: head 0 exactly the image, head 1 exactly the pattern
 #   again, drawn by crasher's second life.
 #
+# - after a display change of head 1 (1024x768, through a VNC server on
+#   it: tests/qemu/README.md, "Display changes"): crasher's second life
+#   re-created its framebuffer, head 1 exactly the pattern at 1024x768, head
+#   0 still exactly the image.
+#
 # Also: the fault reached the supervisor as a VM fault just past crasher's
 # data region; steady drew frames, every one ok, while crasher was down.
 #
@@ -36,7 +41,7 @@ fresh_dir
 steady='^steady: drew the image on its scanout 0 \([0-9]+x[0-9]+\): ok$'
 crasher='^crasher: drew the pattern on its scanout 0 \([0-9]+x[0-9]+\): ok$'
 boot_or_stop "steady keeps drawing while crasher faults, is released and restarted, on $platform" -t 60 \
-    -g max_outputs=2 -f 'qemu\|FATAL|\|ERROR:|draw failed|SUPERVISOR\|WARN' \
+    -g max_outputs=2 -r 1 -f 'qemu\|FATAL|\|ERROR:|draw failed|SUPERVISOR\|WARN' \
     -n 'frame 3 staged|restarting child' "$image" \
     seen:"$steady" wait:"$crasher" wait:"$crasher" dump:"$dir/before-0.png" dump:"$dir/before-1.png@1" \
     wait:'^RESTART\|INFO: crasher: life 1: frame 3 staged' \
@@ -46,7 +51,8 @@ boot_or_stop "steady keeps drawing while crasher faults, is released and restart
     wait:'^SUPERVISOR\|INFO: restarting child 1 \(restart 1\)$' \
     wait:'^RESTART\|INFO: crasher: life 2$' \
     wait:"$crasher" dump:"$dir/after-0.png" dump:"$dir/after-1.png@1" \
-    wait:"$steady"
+    wait:"$steady" resize:1024x768@1 wait:'^crasher: drew the pattern on its scanout 0 \(1024x768\): ok$' \
+    dump:"$dir/resized-0.png" dump:"$dir/resized-1.png@1"
 
 # shellcheck disable=SC2046
 set -- $(console_size "$steady")
@@ -58,7 +64,7 @@ w1=$1 h1=$2
 "$EXPECT" pattern "$w1" "$h1" "$dir/expected-1.png"
 "$EXPECT" demo 3 "$w1" "$h1" "$src" "$dir/black-1.png"
 
-for when in before released after; do
+for when in before released after resized; do
     compare "$when: head 0 (steady) on ${w0}x$h0 is exactly the centred image" "$dir/expected-0.png" \
         "$dir/$when-0.png"
 done
@@ -76,6 +82,9 @@ else
 fi
 compare "after the restart: head 1 (crasher's second life) is exactly the pattern again" "$dir/expected-1.png" \
     "$dir/after-1.png"
+"$EXPECT" pattern 1024 768 "$dir/expected-resized-1.png"
+compare "resized: head 1 re-created by crasher's second life at 1024x768, exactly the pattern" \
+    "$dir/expected-resized-1.png" "$dir/resized-1.png"
 
 line=$(console | grep -E -m1 '^GPU_VIRT\|INFO: client 1 released: ')
 case $line in

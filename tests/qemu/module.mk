@@ -121,8 +121,8 @@ $(eval $(call add_check,e2e-sel4-multi,$(call mk_image,multi) $(EXAMPLE_EXPECT) 
 	$(QEMU_E2E_ENV) tests/qemu/e2e-multi.sh $(call mk_image,multi) $(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-multi))
 $(eval $(call add_check,e2e-sel4-anim,$(call mk_image,anim) $(QEMU_ANIMCHECK) tests/qemu/e2e-anim.sh $(QEMU_E2E_SCRIPTS),\
 	$(QEMU_E2E_ENV) tests/qemu/e2e-anim.sh $(call mk_image,anim) $(BUILD)/e2e/sel4-anim))
-$(eval $(call add_check,e2e-sel4-restart,$(call mk_image,restart) $(EXAMPLE_EXPECT) tests/qemu/e2e-restart.sh $(QEMU_E2E_SCRIPTS),\
-	$(QEMU_E2E_ENV) tests/qemu/e2e-restart.sh $(call mk_image,restart) $(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-restart))
+$(eval $(call add_check,e2e-sel4-restart,$(call mk_image,restart) $(EXAMPLE_EXPECT) $(QEMU_VNC_RESIZE) tests/qemu/e2e-restart.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) VNC_RESIZE=$(QEMU_VNC_RESIZE) tests/qemu/e2e-restart.sh $(call mk_image,restart) $(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-restart))
 $(eval $(call add_check,e2e-sel4-resize,$(call mk_image,gpu) $(EXAMPLE_EXPECT) $(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh \
 	$(QEMU_E2E_SCRIPTS),$(QEMU_E2E_ENV) VNC_RESIZE=$(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh $(call mk_image,gpu) \
 	$(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-resize))
