@@ -24,7 +24,8 @@
 #                      with the guest paused, tools' vnc_resize asks HEAD's
 #                      VNC server for size WxH (0x0: no display), as a
 #                      viewer's window resize does; QEMU passes it to the
-#                      GPU, which tells the guest once it runs again
+#                      GPU, which tells the guest once it runs again; -n
+#                      applies as for dump:
 #   sleep:SECONDS      pause (prefer wait: steps)
 #
 # then QEMU is stopped. Exit 0 when every step succeeded; otherwise exit 1
@@ -38,7 +39,7 @@
 #   -g OPTS       add a virtio-gpu-device (modern interface), id "gpu", with
 #                 ",OPTS" appended when OPTS is not empty (e.g. max_outputs=2)
 #   -f ERE        failure pattern (default: 'qemu\|FATAL|\|ERROR:')
-#   -n ERE        moved-on pattern: a dump fails with exit 3 when, with the
+#   -n ERE        moved-on pattern: a dump (or resize) fails with exit 3 when, with the
 #                 guest paused, a console line after the last wait: match
 #                 already matches ERE (the guest has gone on to its next
 #                 state, so the dump may show that one: a host too slow)
@@ -252,6 +253,7 @@ resize() {
     case $1 in *@*) head=${1##*@} ;; esac
     case " $vnc_heads " in *" $head "*) ;; *) fail "resize:$1 needs -r with head $head" ;; esac
     qmp_cmd stop
+    check_not_moved_on
     out=$("$vnc_resize" "$dir/vnc-$head.sock" "$size" 10 2>&1) || fail "resize of head $head to $size: $out"
     qmp_cmd cont
     echo "qemu-run: $(elapsed)s: $out (head $head)"
