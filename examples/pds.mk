@@ -92,6 +92,14 @@ EX_GPU.conform :=
 EX_PLATFORMS.conform := qemu microkit
 EX_SYSTEM.conform := tests/conformance/conform.system
 
-EXAMPLES := gpu multi anim restart conform
+# logmix: not an example but a test system: two PDs that print at once, every line of them whole on the
+# console (tests/logmix).
+$(eval $(call example_pd,logmix,mix_a,tests/logmix/logmix_pd.c,-DLOGMIX_NAME=mix_a))
+$(eval $(call example_pd,logmix,mix_b,tests/logmix/logmix_pd.c,-DLOGMIX_NAME=mix_b))
+EX_GPU.logmix :=
+EX_PLATFORMS.logmix := qemu microkit
+EX_SYSTEM.logmix := tests/logmix/logmix.system
+
+EXAMPLES := gpu multi anim restart conform logmix
 ex_system = $(or $(EX_SYSTEM.$(1)),examples/$(1)/$(1).system)
 endif

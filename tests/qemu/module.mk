@@ -83,6 +83,9 @@ $(eval $(call add_check,e2e-multi,$(QEMU_OUT)/multi.elf $(EXAMPLE_EXPECT) tests/
 	$(QEMU_E2E_ENV) tests/qemu/e2e-multi.sh $(QEMU_OUT)/multi.elf $(BUILD)/gen/fb_img.path $(BUILD)/e2e/multi))
 $(eval $(call add_check,e2e-conform,$(QEMU_OUT)/conform.elf tests/qemu/e2e-conform.sh $(QEMU_E2E_SCRIPTS),\
 	$(QEMU_E2E_ENV) tests/qemu/e2e-conform.sh $(QEMU_OUT)/conform.elf $(BUILD)/e2e/conform))
+# Two PDs printing at once: every console line whole (tests/logmix).
+$(eval $(call add_check,e2e-logmix,$(QEMU_OUT)/logmix.elf tests/qemu/e2e-logmix.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) tests/qemu/e2e-logmix.sh $(QEMU_OUT)/logmix.elf $(BUILD)/e2e/logmix))
 # A live display change through QEMU's VNC server (qemu-run.sh -r, resize: steps).
 $(eval $(call add_check,e2e-resize,$(QEMU_OUT)/gpu.elf $(EXAMPLE_EXPECT) $(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh \
 	$(QEMU_E2E_SCRIPTS),$(QEMU_E2E_ENV) VNC_RESIZE=$(QEMU_VNC_RESIZE) tests/qemu/e2e-resize.sh $(QEMU_OUT)/gpu.elf \
@@ -112,7 +115,7 @@ demo: deps $(QEMU_OUT)/gpu.elf $(QEMU_QMP)
 # example's loader image booted on QEMU and checked pixel for pixel, plus builds in the other
 # toolchain and in the release config. Without MICROKIT_SDK, check `sel4` says what it skipped and why.
 MK_OTHER_TOOLCHAIN := $(if $(filter clang,$(TOOLCHAIN)),aarch64-linux-gnu,clang)
-SEL4_CHECKS := e2e-sel4-gpu e2e-sel4-multi e2e-sel4-anim e2e-sel4-restart e2e-sel4-conform e2e-sel4-resize e2e-sel4-multi-resize microkit-build-release microkit-build-$(MK_OTHER_TOOLCHAIN)
+SEL4_CHECKS := e2e-sel4-gpu e2e-sel4-multi e2e-sel4-anim e2e-sel4-restart e2e-sel4-conform e2e-sel4-logmix e2e-sel4-resize e2e-sel4-multi-resize microkit-build-release microkit-build-$(MK_OTHER_TOOLCHAIN)
 ifneq ($(strip $(MICROKIT_SDK)),)
 test: microkit-sdk-check
 $(eval $(call add_check,e2e-sel4-gpu,$(call mk_image,gpu) $(EXAMPLE_EXPECT) tests/qemu/e2e-gpu.sh $(QEMU_E2E_SCRIPTS),\
@@ -131,6 +134,8 @@ $(eval $(call add_check,e2e-sel4-multi-resize,$(call mk_image,multi) $(EXAMPLE_E
 	tests/qemu/e2e-multi-resize.sh $(call mk_image,multi) $(BUILD)/gen/fb_img.path $(BUILD)/e2e/sel4-multi-resize))
 $(eval $(call add_check,e2e-sel4-conform,$(call mk_image,conform) tests/qemu/e2e-conform.sh $(QEMU_E2E_SCRIPTS),\
 	$(QEMU_E2E_ENV) tests/qemu/e2e-conform.sh $(call mk_image,conform) $(BUILD)/e2e/sel4-conform))
+$(eval $(call add_check,e2e-sel4-logmix,$(call mk_image,logmix) tests/qemu/e2e-logmix.sh $(QEMU_E2E_SCRIPTS),\
+	$(QEMU_E2E_ENV) tests/qemu/e2e-logmix.sh $(call mk_image,logmix) $(BUILD)/e2e/sel4-logmix))
 MK_BUILD_PREREQS := $(SDFGEN) $(BUILD)/gen/demo_image.c platform/microkit/build-all.sh
 $(eval $(call add_check,microkit-build-release,$(MK_BUILD_PREREQS),platform/microkit/build-all.sh $(MAKE) \
 	$(BUILD)/microkit/$(MICROKIT_BOARD)-release-$(TOOLCHAIN) MICROKIT_CONFIG=release MICROKIT_SDK=$(MICROKIT_SDK) \
