@@ -48,6 +48,10 @@ MK_CFLAGS = -O2 -g $(WARNINGS) -ffreestanding -nostdlib -fno-pie -fno-stack-prot
 	-mno-outline-atomics $(if $(filter clang,$(TOOLCHAIN)),,-fno-tree-loop-distribute-patterns) -nostdinc \
 	-isystem $(MK_CC_INCLUDE) -isystem $(PLATFORM_LIBC_INCLUDE) -Iinclude -I$(PLATFORM_COMMON_DIR)/src
 MK_PLATFORM_SRCS := $(MK_DIR)/src/os.c $(PLATFORM_COMMON_SRCS)
+# Every PD's channel to the console PD (log/log.c), which add-log-pd.sh adds to each description: the
+# highest id Microkit 2.x allows, which no description here uses.
+MK_LOG_CHANNEL := 61
+MK_CFLAGS += -DMK_LOG_CHANNEL=$(MK_LOG_CHANNEL)
 
 MK_EXAMPLES := $(foreach ex,$(EXAMPLES),$(if $(filter microkit,$(EX_PLATFORMS.$(ex))),$(ex)))
 MK_BOARD_DIR = $(MICROKIT_SDK)/board/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)
@@ -80,15 +84,26 @@ $(MK_OUT)/$(1)/$(2).elf: $$(MK_OBJS.$(1).$(2)) $$(MK_CONFIG_BIN.$(1).$(2))
 	$(MK_OBJCOPY) $$(MK_UPDATE.$(1).$(2)) $$@.linked $$@
 endef
 
-# $(call mk_example,EX): every PD of EX, then the SDK's tool turns the description and the ELFs into
-# loader.img. First checks that the PDs with sources are exactly the description's PDs.
+# The console PD, the same in every example: it writes the lines the other PDs hand it.
+$(MK_OUT)/log/log.o: $(MK_DIR)/log/log.c
+	@mkdir -p $(@D)
+	$(MK_CC) -std=gnu11 $(MK_CFLAGS) -I$(MK_BOARD_DIR)/include -c $< -o $@
+$(MK_OUT)/log/log.elf: $(MK_OUT)/log/log.o
+	$(MK_LD) -L$(MK_BOARD_DIR)/lib -o $@ $< -lmicrokit -Tmicrokit.ld $(MK_LIBGCC)
+
+# $(call mk_example,EX): every PD of EX, then the SDK's tool turns the description, with the console PD
+# added (add-log-pd.sh), and the ELFs into loader.img. First checks that the PDs with sources are exactly
+# the description's PDs.
 define mk_example
 $(foreach pd,$(EX_PDS.$(1)),$(eval $(call mk_pd,$(1),$(pd))))
-$(MK_OUT)/$(1)/loader.img: $(EX_PDS.$(1):%=$(MK_OUT)/$(1)/%.elf) $(call ex_system,$(1)) $(SDFGEN)
+$(MK_OUT)/$(1)/$(1).system: $(call ex_system,$(1)) $(SDFGEN) $(MK_DIR)/add-log-pd.sh
+	@mkdir -p $$(@D)
+	$(MK_DIR)/add-log-pd.sh $(SDFGEN) $(call ex_system,$(1)) $$@ $(MK_LOG_CHANNEL)
+$(MK_OUT)/$(1)/loader.img: $(EX_PDS.$(1):%=$(MK_OUT)/$(1)/%.elf) $(MK_OUT)/log/log.elf $(MK_OUT)/$(1)/$(1).system
 	@want=$$$$($(SDFGEN) $(call ex_system,$(1)) pds | sort | tr '\n' ' '); \
 	  have=$$$$(echo $(EX_PDS.$(1)) | tr ' ' '\n' | sort | tr '\n' ' '); \
 	  if [ "$$$$want" != "$$$$have" ]; then echo "microkit $(1): the description has PDs [$$$$want], sources given for [$$$$have]"; exit 1; fi
-	$(MK_TOOL) $(call ex_system,$(1)) --search-path $(MK_OUT)/$(1) --board $(MICROKIT_BOARD) \
+	$(MK_TOOL) $(MK_OUT)/$(1)/$(1).system --search-path $(MK_OUT)/$(1) $(MK_OUT)/log --board $(MICROKIT_BOARD) \
 		--config $(MICROKIT_CONFIG) -o $$@ -r $(MK_OUT)/$(1)/report.txt
 endef
 

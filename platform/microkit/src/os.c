@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <assert.h>
+#include <string.h>
 
 #include <sddf/os.h>
 
@@ -92,6 +93,46 @@ void sddf_cache_invalidate(uintptr_t start, uintptr_t end)
     __asm__ volatile("dsb sy" : : : "memory");
 }
 
+#ifndef MK_LOG_CHANNEL
+#error "MK_LOG_CHANNEL: the id of this PD's channel to the console PD (platform/microkit/module.mk)"
+#endif
+_Static_assert(MK_LOG_CHANNEL <= MICROKIT_MAX_CHANNEL_ID, "MK_LOG_CHANNEL is a channel id");
+
+/* The most one call to the console PD carries: every message register. */
+#define LOG_MSG_BYTES (seL4_MsgMaxLength * sizeof(seL4_Word))
+
+/* The part of a line gathered in the message registers, not yet sent. */
+typedef struct {
+    size_t len;
+} log_msg_t;
+
+/* Hands what is gathered to the console PD, which writes it out before it answers (platform/microkit/log/log.c). */
+static void log_send(log_msg_t *m)
+{
+    if (m->len > 0) {
+        seL4_Uint16 words = (seL4_Uint16)((m->len + sizeof(seL4_Word) - 1) / sizeof(seL4_Word));
+        microkit_ppcall(MK_LOG_CHANNEL, microkit_msginfo_new(m->len, words));
+        m->len = 0;
+    }
+}
+
+/* The formatter's emitter: copies a piece into the message registers, sending when they are full. */
+static void to_log(void *ctx, const char *s, size_t n)
+{
+    log_msg_t *m = ctx;
+    char *regs = (char *)seL4_GetIPCBuffer()->msg;
+    while (n > 0) {
+        if (m->len == LOG_MSG_BYTES) {
+            log_send(m);
+        }
+        size_t k = LOG_MSG_BYTES - m->len < n ? LOG_MSG_BYTES - m->len : n;
+        memcpy(regs + m->len, s, k);
+        m->len += k;
+        s += k;
+        n -= k;
+    }
+}
+
 static void to_dbg(void *ctx, const char *s, size_t n)
 {
     (void)ctx;
@@ -100,15 +141,25 @@ static void to_dbg(void *ctx, const char *s, size_t n)
 }
 
 /*
- * Debug output: microkit_dbg_puts exists in every configuration but prints
- * only with a debug kernel. The shared printf (platform/common/src/fmt.c)
- * hands it the line in pieces of at most SDDF_FMT_PIECE bytes.
+ * Debug output, one line per call to the console PD, so that lines of PDs
+ * that preempt each other never mix (docs/decisions.md, "Whole console lines
+ * on seL4"). The line travels in this PD's message registers, so a handler
+ * that reads message registers (a fault's, a call's) reads them first. A
+ * PD without the channel (a system not built by platform/microkit/module.mk)
+ * writes to the kernel itself, one character per system call. Either way
+ * only a debug kernel prints.
  */
 void sddf_log(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    sddf_vformat(to_dbg, NULL, fmt, ap);
+    if (microkit_pps & (1ull << MK_LOG_CHANNEL)) {
+        log_msg_t m = {0};
+        sddf_vformat(to_log, &m, fmt, ap);
+        log_send(&m);
+    } else {
+        sddf_vformat(to_dbg, NULL, fmt, ap);
+    }
     va_end(ap);
 }
 
