@@ -157,7 +157,8 @@ typedef struct gpu_virt_resource {
     uint8_t busy;         /* a create, unref, attach or detach of it is at the driver */
     uint8_t has_backing;  /* memory attached (blobs: from create until detach) */
     uint8_t scanout_refs; /* SET_SCANOUT(_BLOB) naming it at the driver: at most one per device scanout */
-    uint8_t format;       /* 2D only: its GPU_FORMAT_* (every one is below 256) */
+    /* 2D only: its GPU_FORMAT_* (every one is below 256) */
+    uint8_t format;
     uint16_t scanout_mask; /* bit s: device scanout s shows it */
     uint32_t device_id;    /* its id on the driver connection */
     uint16_t width;        /* 2D only; <= 16384 */
@@ -192,8 +193,9 @@ _Static_assert(sizeof(gpu_virt_inflight_t) == 24, "in-flight record size");
 /* A device scanout: who owns it and what it shows. */
 typedef struct gpu_virt_scanout {
     uint8_t owner; /* client index, GPU_VIRT_NO_OWNER if none */
-    uint8_t busy;   /* a set-scanout of it is at the driver */
-    uint8_t cursor; /* the device may show a cursor its owner set (until a hide is answered OK) */
+    uint8_t busy;  /* a set-scanout of it is at the driver */
+    /* the device may show a cursor its owner set (set by an OK show or a DEVICE_ERROR, cleared by an OK hide) */
+    uint8_t cursor;
     uint8_t _pad;
     uint32_t resource_id; /* owner's resource id it shows, 0 if disabled */
     gpu_rect_t rect;      /* the rectangle of the resource it shows (blob flushes must touch it) */

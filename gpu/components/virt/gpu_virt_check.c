@@ -331,8 +331,8 @@ static bool cursor_image_valid(const gpu_virt_resource_t *r)
            r->format == GPU_CURSOR_FORMAT && r->has_backing;
 }
 
-uint32_t virt_check_update_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl,
-                                  const gpu_req_update_cursor_t *u, uint32_t *device_id)
+uint32_t virt_check_update_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_update_cursor_t *u,
+                                  uint32_t *device_id)
 {
     uint32_t status = scanout_lookup(virt, cl, u->scanout_id);
     *device_id = GPU_RESOURCE_ID_NONE;

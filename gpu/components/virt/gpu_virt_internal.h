@@ -141,8 +141,8 @@ uint32_t virt_check_set_scanout_blob(const gpu_virt_t *virt, const gpu_virt_clie
 uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t, uint32_t *device_id);
 uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f,
                           uint32_t *device_id);
-uint32_t virt_check_update_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl,
-                                  const gpu_req_update_cursor_t *u, uint32_t *device_id);
+uint32_t virt_check_update_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_update_cursor_t *u,
+                                  uint32_t *device_id);
 uint32_t virt_check_move_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_move_cursor_t *m);
 
 /* ---- gpu_virt_state.c ---- */
