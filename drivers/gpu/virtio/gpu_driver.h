@@ -152,15 +152,16 @@ typedef struct gpu_driver {
     uint64_t edid_io;        /* DMA IO address of the EDID buffers (0: the region has no room for them) */
     uint8_t *edid_mem;
     gpu_driver_edid_t edid[GPU_MAX_SCANOUTS];
+    bool signal_virt; /* the virtualiser must be notified */
+    bool resp_pushed; /* responses published in this handler */
+    bool req_popped;  /* requests consumed in this handler */
+    gpu_driver_stats_t stats;
+
     /* The cursor queue (gpu_driver_cursor.c) and the ordering rule that keeps it in step with the control queue. */
     uint32_t cursor_in_flight;                     /* cursor commands at the device: 0 or 1 */
     bool has_held;                                 /* `held` was taken and waits for its turn */
     gpu_req_t held;                                /* private copy of a request the ordering rule holds back */
     gpu_driver_cursor_t cursors[GPU_MAX_SCANOUTS]; /* per scanout, reset with the device */
-    bool signal_virt;                              /* the virtualiser must be notified */
-    bool resp_pushed;                              /* responses published in this handler */
-    bool req_popped;                               /* requests consumed in this handler */
-    gpu_driver_stats_t stats;
 } gpu_driver_t;
 
 gpu_driver_init_result_t gpu_driver_init(gpu_driver_t *drv, const gpu_driver_config_t *cfg);
