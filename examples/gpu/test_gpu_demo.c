@@ -128,7 +128,12 @@ static void test_one_backing_fresh_resources(void **state)
     }
     for (uint32_t i = 0; i < dr->r->fs.log_count; i++) {
         const gpu_req_t *q = &dr->r->fs.log[i];
-        if (q->code == GPU_REQ_RESOURCE_ATTACH_BACKING) {
+        if (q->code == GPU_REQ_RESOURCE_ATTACH_BACKING && q->attach_backing.resource_id == GPU_DEMO_CURSOR_ID) {
+            /* the cursor image: the last 16 KiB of the data region, clear of the framebuffer */
+            assert_int_equal(q->attach_backing.mem_addr, dr->r->client.cfg.data_size - 64 * 64 * 4);
+            assert_int_equal(q->attach_backing.size, 64 * 64 * 4);
+            assert_true(q->attach_backing.mem_addr >= 640 * 480 * 4);
+        } else if (q->code == GPU_REQ_RESOURCE_ATTACH_BACKING) {
             assert_int_equal(q->attach_backing.mem_addr, 0);
         } else if (q->code == GPU_REQ_RESOURCE_CREATE_BLOB) {
             assert_int_equal(q->create_blob.mem_addr, 0);
@@ -140,7 +145,7 @@ static void test_one_backing_fresh_resources(void **state)
             creates++;
         }
     }
-    assert_int_equal(creates, 4);
+    assert_int_equal(creates, 5); /* four framebuffers and the cursor */
     demo_rig_free(dr);
 }
 
