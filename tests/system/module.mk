@@ -12,6 +12,9 @@ SYSTEM_TEST_FLAGS := -Itests/system -Itests/support -I$(GPU_DRIVER_DIR) -I$(VGPU
 	-Ilib/gpu_client -Itools/img2c -Iexamples/gpu -Iexamples/multi -Iexamples/anim
 
 $(eval $(call unit_test,system,$(SYSTEM_TEST_SRCS),$(SYSTEM_TEST_FLAGS)))
+# The cursor between two clients, on the model's composed display (no example core).
+SYSTEM_CURSOR_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/test_system_cursor.c
+$(eval $(call unit_test,system-cursor,$(SYSTEM_CURSOR_SRCS),$(SYSTEM_TEST_FLAGS)))
 
 # make bench: frames per second of the animation through the whole in-process stack.
 SYSTEM_BENCH_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/bench_anim.c
