@@ -211,7 +211,9 @@ static uint32_t harvest(gpu_driver_t *drv)
         }
     }
     seen += answer_orphans(drv);
-    return drv->ready ? seen + gpu_driver_cursor_harvest(drv) : seen;
+    /* The cursor queue only while a cursor command is out: a device that writes its used ring meanwhile is caught
+     * (used index past the chains) at the next one. */
+    return drv->ready && drv->cursor_in_flight != 0 ? seen + gpu_driver_cursor_harvest(drv) : seen;
 }
 
 /* --- configuration changes ---------------------------------------------------------------------------------------- */
@@ -425,7 +427,9 @@ static void take_requests(gpu_driver_t *drv)
         drv->stats.notifies++;
         ops(drv)->queue_notify(tctx(drv), VIRTIO_GPU_QUEUE_CONTROL);
     }
-    gpu_driver_cursor_publish(drv);
+    if (drv->ready && drv->cursor_in_flight != 0) {
+        gpu_driver_cursor_publish(drv);
+    }
 }
 
 /* After a handler: does the virtualiser want to hear about responses or freed request slots? */

@@ -31,19 +31,6 @@
 #define SDDF_LOG_COMPONENT "GPU_DRV"
 #include <sddf/log.h>
 
-/* Would sending a request with `code` now break the ordering rule above? (Never on a down device: it answers at once.)
- */
-bool gpu_driver_cursor_must_wait(const gpu_driver_t *drv, uint32_t code)
-{
-    if (!drv->ready) {
-        return false;
-    }
-    if (gpu_driver_is_cursor(code)) {
-        return drv->num_free_slots != drv->num_slots; /* anything at the device */
-    }
-    return drv->cursor_in_flight != 0;
-}
-
 /* The stateless checks of docs/protocol.md section 7 and the virtio encoding of UPDATE_CURSOR. */
 static uint32_t build_update(gpu_driver_t *drv, const gpu_req_update_cursor_t *r, virtio_gpu_update_cursor_t *c)
 {

@@ -66,7 +66,22 @@ static inline bool gpu_driver_is_cursor(uint32_t code)
 {
     return code == GPU_REQ_UPDATE_CURSOR || code == GPU_REQ_MOVE_CURSOR;
 }
-bool gpu_driver_cursor_must_wait(const gpu_driver_t *drv, uint32_t code);
+/*
+ * Would sending a request with `code` now break the ordering rule of
+ * gpu_driver_cursor.c? A cursor command waits while anything is at the
+ * device, anything else while a cursor command is; never on a down device
+ * (it answers at once). Inline: every request asks.
+ */
+static inline bool gpu_driver_cursor_must_wait(const gpu_driver_t *drv, uint32_t code)
+{
+    if (!drv->ready) {
+        return false;
+    }
+    if (gpu_driver_is_cursor(code)) {
+        return drv->num_free_slots != drv->num_slots;
+    }
+    return drv->cursor_in_flight != 0;
+}
 void gpu_driver_cursor_submit(gpu_driver_t *drv, const gpu_req_t *req);
 uint32_t gpu_driver_cursor_harvest(gpu_driver_t *drv);
 void gpu_driver_cursor_publish(gpu_driver_t *drv);
