@@ -46,6 +46,7 @@ bool fake_transport_take_cursor(fake_transport_t *ft, uint16_t *head)
         return false;
     }
     virtq_avail_t *avail = (virtq_avail_t *)fake_transport_dma(ft, ft->avail_io[1], VIRTQ_AVAIL_BYTES(size));
+    /* Acquire: pairs with the driver's V1 release of avail->idx, so the ring entry and descriptor are visible. */
     if (ft->cursor_last_avail == __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE)) {
         return false;
     }
@@ -67,6 +68,7 @@ void fake_transport_return_cursor(fake_transport_t *ft)
         uint32_t size = ft->size[1];
         virtq_used_t *used = (virtq_used_t *)fake_transport_dma(ft, ft->used_io[1], VIRTQ_USED_BYTES(size));
         used->ring[used->idx % size] = (virtq_used_elem_t){.id = head, .len = 0};
+        /* Release: the element before the index; pairs with the driver's V3 acquire of used->idx. */
         __atomic_store_n(&used->idx, (uint16_t)(used->idx + 1), __ATOMIC_RELEASE);
         ft->cause |= VIRTIO_MMIO_INT_VRING;
     }

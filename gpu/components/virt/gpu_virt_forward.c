@@ -17,7 +17,10 @@
  * request that depends on a busy object is held (the client's queue is not
  * read further) until the answer comes, so every check is made on settled
  * state and completions may arrive in any order. TRANSFER_TO_2D and
- * RESOURCE_FLUSH on a settled resource are pipelined freely.
+ * RESOURCE_FLUSH on a settled resource are pipelined freely, and so are
+ * UPDATE_CURSOR and MOVE_CURSOR on a settled scanout (and resource): they
+ * make nothing busy, because the device copies the cursor image and the
+ * driver keeps cursor commands in order with the others.
  */
 #include <string.h>
 
