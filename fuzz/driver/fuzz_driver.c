@@ -207,6 +207,7 @@ static void device_complete_cursor(input_t *in)
     virtq_used_t *used = (virtq_used_t *)fake_transport_dma(&dev, dev.used_io[1], VIRTQ_USED_BYTES(size));
     used->ring[used->idx % size] = e;
     uint16_t step = (mode & 4) ? (uint16_t)take(in, 2) : 1;
+    /* Release: the element before the index; pairs with the driver's V3 acquire of used->idx. */
     __atomic_store_n(&used->idx, (uint16_t)(used->idx + step), __ATOMIC_RELEASE);
     dev.cause |= VIRTIO_MMIO_INT_VRING;
 }
