@@ -311,8 +311,8 @@ const conform_row_t conform_rows[] = {
         /* UPDATE_CURSOR */
         ROW("UPDATE_CURSOR: scanout the device lacks", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
             UPDATE_CURSOR(1, 7, 0, 0, 0, 0)),
-        ROW("UPDATE_CURSOR: scanout not configured (another client's)", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
-            UPDATE_CURSOR(2, 7, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: scanout not configured (as another client's looks)", ANY, VIRT,
+            GPU_STATUS_INVALID_SCANOUT_ID, UPDATE_CURSOR(2, 7, 0, 0, 0, 0)),
         ROW("UPDATE_CURSOR: hide, scanout not configured", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
             UPDATE_CURSOR(2, 0, 0, 0, 0, 0)),
         ROW("UPDATE_CURSOR: scanout max", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
@@ -342,7 +342,7 @@ const conform_row_t conform_rows[] = {
 
         /* MOVE_CURSOR */
         ROW("MOVE_CURSOR: scanout the device lacks", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, MOVE_CURSOR(1, 0, 0)),
-        ROW("MOVE_CURSOR: scanout not configured (another client's)", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
+        ROW("MOVE_CURSOR: scanout not configured (as another client's looks)", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
             MOVE_CURSOR(2, 0, 0)),
         ROW("MOVE_CURSOR: scanout max", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, MOVE_CURSOR(UINT32_MAX, 0, 0)),
         ROW("MOVE_CURSOR: x 16385", ANY, VIRT, GPU_STATUS_OUT_OF_BOUNDS, MOVE_CURSOR(0, 16385, 0)),
