@@ -13,7 +13,7 @@
  * The cursor (gpu_demo_cursor.c): state 1 also creates a 64x64 arrow
  * (resource 5), sets it as the scanout's cursor at a quarter of the
  * scanout and moves it to the centre; state 2 moves it to the bottom-right
- * corner, where the edges clip it; states 3 and 6 hide it. Each cursor
+ * corner, where the edges clip it; state 3 hides it (6 if it shows). Each cursor
  * response gets a console line, "gpu-demo: cursor set at (X, Y): OK",
  * "gpu-demo: cursor moved to (X, Y): OK", "gpu-demo: cursor hidden: OK".
  *
