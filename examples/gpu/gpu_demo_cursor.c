@@ -1,8 +1,8 @@
 /*
  * The GPU demo's cursor (see gpu_demo.h): a 64x64 arrow in a 2D resource
  * of its own, shown in state 1 and moved across the scanout, moved again in
- * state 2 to where the right and bottom edges clip it, hidden in states 3
- * and 6. Its image lives in the last 16 KiB page-aligned block of the data
+ * state 2 to where the right and bottom edges clip it, hidden in state 3
+ * (and 6, if it shows). Its image lives in the last 16 KiB page-aligned block of the data
  * region, apart from the framebuffer. UPDATE_CURSOR and MOVE_CURSOR each
  * have an op of their own, so the console gets one line per cursor
  * response: "gpu-demo: cursor set at (X, Y): OK", "gpu-demo: cursor moved to
