@@ -44,7 +44,7 @@ endef
 
 # gpu: the six-state demo, one state a tick.
 $(eval $(call example_pd,gpu,timer,$(TIMER_ARM_SRCS),$(TIMER_ARM_FLAGS)))
-$(eval $(call example_pd,gpu,client,examples/gpu/gpu_client_pd.c examples/gpu/gpu_demo.c $(EX_CLIENT_LIB) \
+$(eval $(call example_pd,gpu,client,examples/gpu/gpu_client_pd.c examples/gpu/gpu_demo.c examples/gpu/gpu_demo_cursor.c $(EX_CLIENT_LIB) \
 	$(BUILD)/gen/demo_image.c,-Iexamples/gpu $(EX_CLIENT_FLAGS)))
 $(eval $(call example_gpu_pds,gpu,examples/gpu/gpu_virt_config.c))
 EX_GPU.gpu :=

@@ -556,4 +556,5 @@ void vgpu_cmd_cursor(vgpu_model_t *m, const uint8_t *req, uint32_t len)
     m->cursor.scanout_id = c.pos.scanout_id;
     m->cursor.x = c.pos.x;
     m->cursor.y = c.pos.y;
+    vgpu_cursor_command(m, &c);
 }

@@ -70,12 +70,22 @@ typedef struct vgpu_resource {
     uint32_t scanout_mask;
 } vgpu_resource_t;
 
+/* A scanout's cursor plane, as QEMU keeps it (struct virtio_gpu_scanout: cursor, current_cursor). */
+#define VGPU_CURSOR_SIDE 64u
+typedef struct vgpu_cursor_plane {
+    uint32_t image[VGPU_CURSOR_SIDE * VGPU_CURSOR_SIDE]; /* 0xAARRGGBB (B8G8R8A8 bytes), copied at UPDATE_CURSOR */
+    uint32_t resource_id;                                /* of the last cursor command: 0 = not shown */
+    uint32_t x, y;                                       /* where the hot spot is */
+    uint32_t hot_x, hot_y;
+} vgpu_cursor_plane_t;
+
 typedef struct vgpu_scanout {
     uint32_t mode_w, mode_h; /* preferred mode the test set */
     int connected;
     vgpu_model_scanout_state_t set; /* what the driver scanned out */
     uint32_t *fb;
     uint32_t fb_w, fb_h;
+    vgpu_cursor_plane_t cursor;
 } vgpu_scanout_t;
 
 typedef struct vgpu_cmd_fault {
@@ -197,6 +207,9 @@ int vgpu_scanout_attach(vgpu_model_t *m, uint32_t idx, vgpu_resource_t *res, con
 void vgpu_scanout_flush(vgpu_model_t *m, uint32_t idx, const virtio_gpu_rect_t *r);
 void vgpu_scanouts_reset(vgpu_model_t *m);
 int vgpu_scanout_fb_alloc(vgpu_scanout_t *s, uint32_t w, uint32_t h);
+
+/* vgpu_cursor.c */
+void vgpu_cursor_command(vgpu_model_t *m, const virtio_gpu_update_cursor_t *c);
 
 /* vgpu_edid.c */
 void vgpu_edid_build(uint8_t out[VGPU_EDID_BASE_BYTES], uint32_t width, uint32_t height, uint32_t scanout);

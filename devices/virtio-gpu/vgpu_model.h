@@ -101,7 +101,17 @@ void vgpu_model_set_scanout(vgpu_model_t *m, uint32_t idx, uint32_t w, uint32_t 
  */
 const uint32_t *vgpu_model_framebuffer(const vgpu_model_t *m, uint32_t idx, uint32_t *w, uint32_t *h);
 
-/* Writes the framebuffer of scanout idx as an RGB PNG. 0 on success, -1 on failure. */
+/*
+ * What scanout idx displays: its framebuffer (as vgpu_model_framebuffer())
+ * with the scanout's cursor blended over it, if one is shown: the 64x64
+ * ARGB image placed with its hot spot at the cursor position, clipped at
+ * the edges, each channel out = (src * a + dst * (255 - a) + 127) / 255
+ * (alpha not premultiplied). A fresh malloc()ed copy the caller frees;
+ * NULL for a bad idx or when memory is short.
+ */
+uint32_t *vgpu_model_composed(const vgpu_model_t *m, uint32_t idx, uint32_t *w, uint32_t *h);
+
+/* Writes what scanout idx displays (vgpu_model_composed()) as an RGB PNG. 0 on success, -1 on failure. */
 int vgpu_model_screenshot_png(const vgpu_model_t *m, uint32_t idx, const char *path);
 
 /* What a scanout is currently set to (SET_SCANOUT / SET_SCANOUT_BLOB). */
@@ -116,7 +126,7 @@ typedef struct vgpu_model_scanout_state {
 /* 0 on success, -1 for a bad idx. */
 int vgpu_model_scanout_state(const vgpu_model_t *m, uint32_t idx, vgpu_model_scanout_state_t *out);
 
-/* Cursor state recorded from the cursor queue. */
+/* The last command seen on the cursor queue (each scanout's cursor is composed by vgpu_model_composed()). */
 typedef struct vgpu_model_cursor {
     uint32_t scanout_id;
     uint32_t x, y;

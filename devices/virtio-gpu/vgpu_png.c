@@ -27,19 +27,19 @@ int vgpu_model_screenshot_png(const vgpu_model_t *m, uint32_t idx, const char *p
     if (idx >= m->cfg.num_scanouts || path == NULL) {
         return -1;
     }
-    vgpu_lock(m);
-    const vgpu_scanout_t *s = &m->scanouts[idx];
-    size_t n = (size_t)s->fb_w * s->fb_h;
-    uint8_t *rgb = malloc(n * 3u);
+    uint32_t fw = 0, fh = 0;
+    uint32_t *px = vgpu_model_composed(m, idx, &fw, &fh); /* what the display shows: the cursor too */
+    size_t n = (size_t)fw * fh;
+    uint8_t *rgb = px != NULL ? malloc(n * 3u + 1u) : NULL;
     if (rgb != NULL) {
         for (size_t i = 0; i < n; i++) {
-            rgb[3 * i] = (uint8_t)(s->fb[i] >> 16);
-            rgb[3 * i + 1] = (uint8_t)(s->fb[i] >> 8);
-            rgb[3 * i + 2] = (uint8_t)s->fb[i];
+            rgb[3 * i] = (uint8_t)(px[i] >> 16);
+            rgb[3 * i + 1] = (uint8_t)(px[i] >> 8);
+            rgb[3 * i + 2] = (uint8_t)px[i];
         }
     }
-    int w = (int)s->fb_w, h = (int)s->fb_h;
-    vgpu_unlock((vgpu_model_t *)m);
+    free(px);
+    int w = (int)fw, h = (int)fh;
     if (rgb == NULL) {
         return -1;
     }

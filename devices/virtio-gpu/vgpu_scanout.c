@@ -245,6 +245,7 @@ void vgpu_scanouts_reset(vgpu_model_t *m)
     for (uint32_t i = 0; i < m->cfg.num_scanouts; i++) {
         vgpu_scanout_t *s = &m->scanouts[i];
         memset(&s->set, 0, sizeof(s->set));
+        memset(&s->cursor, 0, sizeof(s->cursor));
         (void)vgpu_scanout_fb_alloc(s, s->mode_w, s->mode_h);
     }
 }

@@ -110,7 +110,7 @@ static void console(const gpu_demo_t *d, uint32_t state, const char *outcome, co
 }
 
 /* Stages UNREF (no op) of an id that may exist, so that a create of it cannot collide. */
-static bool stage_cleanup(gpu_demo_t *d, uint32_t id)
+bool gpu_demo_cleanup_id(gpu_demo_t *d, uint32_t id)
 {
     uint32_t bit = 1u << id;
     if (((d->live | d->maybe) & bit) == 0) {
@@ -123,8 +123,8 @@ static bool stage_cleanup(gpu_demo_t *d, uint32_t id)
 
 static bool stage_destroy_all(gpu_demo_t *d, bool disable)
 {
-    bool ok = true;
-    if (disable) {
+    bool ok = !disable || gpu_demo_cursor_stage_hide(d);
+    if (disable && ok) {
         ok = gpu_client_set_scanout(d->client, &d->op, d->cfg.scanout_id, GPU_RESOURCE_ID_NONE, (gpu_rect_t){0});
     }
     for (uint32_t id = 1; ok && id <= GPU_DEMO_MAX_RESOURCE; id++) {
@@ -148,7 +148,7 @@ static bool stage_draw(gpu_demo_t *d, uint32_t id, bool blob, enum region region
         LOG_ERR("a %ux%u framebuffer does not fit in the data region\n", d->width, d->height);
         return false;
     }
-    if (!stage_cleanup(d, id)) {
+    if (!gpu_demo_cleanup_id(d, id)) {
         return false;
     }
     /* 2D: the backing keeps the whole image; only the region is transferred. Blob: memory is the picture. */
@@ -168,9 +168,9 @@ static bool stage_state(gpu_demo_t *d, uint32_t state)
 {
     switch (state) {
     case 1:
-        return stage_draw(d, ID_2D_FULL, false, REGION_FULL);
+        return stage_draw(d, ID_2D_FULL, false, REGION_FULL) && gpu_demo_cursor_stage(d, 1, d->redrawing);
     case 2:
-        return stage_draw(d, ID_2D_QUARTER, false, REGION_TOP_RIGHT);
+        return stage_draw(d, ID_2D_QUARTER, false, REGION_TOP_RIGHT) && gpu_demo_cursor_stage(d, 2, d->redrawing);
     case 4:
         return stage_draw(d, ID_BLOB_FULL, true, REGION_FULL);
     case 5:
@@ -221,9 +221,9 @@ static bool start_state(gpu_demo_t *d, uint32_t state, bool redraw)
     return true;
 }
 
-static void run_pending(gpu_demo_t *d)
+void gpu_demo_resume(gpu_demo_t *d)
 {
-    while (d->running == 0 && gpu_client_ready(d->client)) {
+    while (d->running == 0 && d->cursor.busy == 0 && gpu_client_ready(d->client)) {
         if (d->redraw_pending) {
             d->redraw_pending = false;
             if (d->state != 0 && d->state != 3 && d->state != 6 && start_state(d, d->state, true)) {
@@ -277,7 +277,7 @@ static void demo_done(gpu_client_t *c, gpu_client_op_t *op)
                      gpu_client_status_name(op->status), op->failed_index, op->failed_code);
         }
     }
-    run_pending(d);
+    gpu_demo_resume(d);
 }
 
 /* What the display's EDID says (docs/protocol.md, GET_DISPLAY_INFO): shown, not used; the mode is rect's. */
@@ -313,7 +313,7 @@ void gpu_demo_display_changed(gpu_demo_t *d)
     }
     if (!first) {
         d->redraw_pending = true;
-        run_pending(d);
+        gpu_demo_resume(d);
     }
 }
 
@@ -324,12 +324,12 @@ void gpu_demo_device_reset(gpu_demo_t *d)
     sddf_log("gpu-demo: the device was reset; drawing state %u again\n", d->state);
     if (d->state != 0) {
         d->redraw_pending = true;
-        run_pending(d);
+        gpu_demo_resume(d);
     }
 }
 
 void gpu_demo_tick(gpu_demo_t *d)
 {
     d->tick_pending = true;
-    run_pending(d);
+    gpu_demo_resume(d);
 }

@@ -10,6 +10,13 @@
  *   5  bottom-right quadrant only, blob     (fresh blob over the same memory, redrawn)
  *   6  destroy everything
  *
+ * The cursor (gpu_demo_cursor.c): state 1 also creates a 64x64 arrow
+ * (resource 5), sets it as the scanout's cursor at a quarter of the
+ * scanout and moves it to the centre; state 2 moves it to the bottom-right
+ * corner, where the edges clip it; state 3 hides it (6 if it shows). Each cursor
+ * response gets a console line, "gpu-demo: cursor set at (X, Y): OK",
+ * "gpu-demo: cursor moved to (X, Y): OK", "gpu-demo: cursor hidden: OK".
+ *
  * Every draw step creates a fresh resource; all share one backing at
  * `fb_offset` in the data region, sized to the scanout. The image is centred
  * on the scanout (cropped centrally if larger). Blob states are skipped with
@@ -28,8 +35,27 @@
 #include <img2c_image.h>
 
 #define GPU_DEMO_STATES 6u
-/* Resource ids used: 1, 2 (2D) and 3, 4 (blob). A client's quota must allow 4. */
-#define GPU_DEMO_MAX_RESOURCE 4u
+/* Resource ids used: 1, 2 (2D), 3, 4 (blob) and 5 (the cursor). A client's quota must allow 5. */
+#define GPU_DEMO_MAX_RESOURCE 5u
+#define GPU_DEMO_CURSOR_ID    5u
+#define GPU_DEMO_CURSOR_HOT_X 1u /* the arrow's tip */
+#define GPU_DEMO_CURSOR_HOT_Y 1u
+
+/* Where the cursor's hot spot is put. */
+typedef struct gpu_demo_cursor_pos {
+    uint32_t x, y;
+} gpu_demo_cursor_pos_t;
+
+/* The demo's cursor: its requests in flight, one op each (gpu_demo_cursor.c). */
+typedef struct gpu_demo_cursor {
+    gpu_client_op_t ops[2];
+    uint32_t what[2]; /* per op: 0 set, 1 moved, 2 hidden */
+    gpu_demo_cursor_pos_t at[2];
+    uint32_t staged;   /* ops used by the current state */
+    uint32_t busy;     /* of those, not answered yet: the next state waits for them */
+    uint32_t failures; /* cursor requests answered other than OK */
+    bool shown;        /* an UPDATE_CURSOR showing it was sent since the last hide */
+} gpu_demo_cursor_t;
 
 typedef struct gpu_demo_config {
     const img2c_image_t *image;
@@ -62,6 +88,7 @@ typedef struct gpu_demo {
     bool stage_failed;                      /* the op in flight lacks some of its requests */
     uint32_t states_done;                   /* states completed (successfully or not) */
     uint32_t failures;                      /* states whose op failed */
+    gpu_demo_cursor_t cursor;
 } gpu_demo_t;
 
 void gpu_demo_init(gpu_demo_t *d, gpu_client_t *c, const gpu_demo_config_t *cfg);
@@ -74,6 +101,18 @@ void gpu_demo_tick(gpu_demo_t *d);
 
 /* The device was reset (gpu_client_config_t.device_reset): every resource is gone; draw the current state again. */
 void gpu_demo_device_reset(gpu_demo_t *d);
+
+/* The cursor image (B8G8R8A8 as 0xAARRGGBB) at (x, y) of its 64x64; hot spot (GPU_DEMO_CURSOR_HOT_X, _Y). */
+uint32_t gpu_demo_cursor_pixel(uint32_t x, uint32_t y);
+
+/* Where `state` (1 or 2) puts the hot spot on a sw x sh scanout; state 1 has two steps, 0 then 1. */
+gpu_demo_cursor_pos_t gpu_demo_cursor_position(uint32_t state, uint32_t step, uint32_t sw, uint32_t sh);
+
+/* Internal to the demo (gpu_demo.c and gpu_demo_cursor.c). */
+bool gpu_demo_cursor_stage(gpu_demo_t *d, uint32_t state, bool redraw); /* state 1 or 2, after its draw */
+bool gpu_demo_cursor_stage_hide(gpu_demo_t *d);                         /* before disabling the scanout */
+bool gpu_demo_cleanup_id(gpu_demo_t *d, uint32_t id);
+void gpu_demo_resume(gpu_demo_t *d);
 
 /* Centred placement of an iw x ih image on a sw x sh scanout. */
 gpu_demo_placement_t gpu_demo_place(uint32_t iw, uint32_t ih, uint32_t sw, uint32_t sh);

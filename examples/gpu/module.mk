@@ -2,7 +2,7 @@
 # of tests/client. The glue (gpu_client_pd.c) is built by the platforms from
 # gpu.system. (module.mk files are read in path order, so the sources of
 # lib/, tools/ and tests/ are named here literally.)
-GPU_DEMO_SRCS := examples/gpu/gpu_demo.c
+GPU_DEMO_SRCS := examples/gpu/gpu_demo.c examples/gpu/gpu_demo_cursor.c
 GPU_DEMO_FLAGS := -Iexamples/gpu -Ilib/gpu_client -Itools/img2c
 EXAMPLES_RIG_SRCS := tests/client/fake_server.c tests/client/client_rig.c lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c
 

@@ -128,7 +128,12 @@ static void test_one_backing_fresh_resources(void **state)
     }
     for (uint32_t i = 0; i < dr->r->fs.log_count; i++) {
         const gpu_req_t *q = &dr->r->fs.log[i];
-        if (q->code == GPU_REQ_RESOURCE_ATTACH_BACKING) {
+        if (q->code == GPU_REQ_RESOURCE_ATTACH_BACKING && q->attach_backing.resource_id == GPU_DEMO_CURSOR_ID) {
+            /* the cursor image: the last 16 KiB of the data region, clear of the framebuffer */
+            assert_int_equal(q->attach_backing.mem_addr, dr->r->client.cfg.data_size - 64 * 64 * 4);
+            assert_int_equal(q->attach_backing.size, 64 * 64 * 4);
+            assert_true(q->attach_backing.mem_addr >= 640 * 480 * 4);
+        } else if (q->code == GPU_REQ_RESOURCE_ATTACH_BACKING) {
             assert_int_equal(q->attach_backing.mem_addr, 0);
         } else if (q->code == GPU_REQ_RESOURCE_CREATE_BLOB) {
             assert_int_equal(q->create_blob.mem_addr, 0);
@@ -140,7 +145,65 @@ static void test_one_backing_fresh_resources(void **state)
             creates++;
         }
     }
-    assert_int_equal(creates, 4);
+    assert_int_equal(creates, 5); /* four framebuffers and the cursor */
+    demo_rig_free(dr);
+}
+
+/* Index in the log from `from` of the first request with `code` (and, if rid != 0, that resource id); -1 if none. */
+static int find_request(const demo_rig_t *dr, uint32_t from, uint32_t code, uint32_t rid)
+{
+    for (uint32_t i = from; i < dr->r->fs.log_count; i++) {
+        const gpu_req_t *q = &dr->r->fs.log[i];
+        if (q->code == code && (rid == 0 || q->unref.resource_id == rid)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/*
+ * The cursor's requests: state 1 creates the 64x64 B8G8R8A8 image and
+ * transfers it before the UPDATE_CURSOR that copies it, then moves it;
+ * state 2 moves it into the corner; state 3 hides it before the scanout
+ * goes dark, and unrefs it. One console line per cursor response.
+ */
+static void test_cursor_requests_in_order(void **state)
+{
+    (void)state;
+    demo_rig_t *dr = demo_rig_new(640, 480, GPU_FEATURE_BLOB);
+    uint32_t from = dr->r->fs.log_count;
+    tick(dr);
+    int create = find_request(dr, from, GPU_REQ_RESOURCE_CREATE_2D, GPU_DEMO_CURSOR_ID);
+    int transfer = find_request(dr, from, GPU_REQ_TRANSFER_TO_2D, GPU_DEMO_CURSOR_ID);
+    int update = find_request(dr, from, GPU_REQ_UPDATE_CURSOR, 0);
+    int move = find_request(dr, from, GPU_REQ_MOVE_CURSOR, 0);
+    assert_true(create >= 0 && create < transfer && transfer < update && update < move);
+    const gpu_req_t *c = &dr->r->fs.log[create];
+    assert_int_equal(c->create_2d.format, GPU_FORMAT_B8G8R8A8_UNORM);
+    assert_int_equal(c->create_2d.width, 64);
+    assert_int_equal(c->create_2d.height, 64);
+    const gpu_req_update_cursor_t want = {0, GPU_DEMO_CURSOR_ID, 160, 120, 1, 1};
+    assert_memory_equal(&dr->r->fs.log[update].update_cursor, &want, sizeof(want));
+    assert_int_equal(dr->r->fs.log[move].move_cursor.x, 320);
+    assert_int_equal(dr->r->fs.log[move].move_cursor.y, 240);
+    assert_true(rig_log_contains("gpu-demo: cursor set at (160, 120): OK"));
+    assert_true(rig_log_contains("gpu-demo: cursor moved to (320, 240): OK"));
+    from = dr->r->fs.log_count;
+    tick(dr);
+    move = find_request(dr, from, GPU_REQ_MOVE_CURSOR, 0);
+    assert_true(move >= 0 && find_request(dr, from, GPU_REQ_UPDATE_CURSOR, 0) < 0);
+    assert_int_equal(dr->r->fs.log[move].move_cursor.x, 640 - 23);
+    assert_int_equal(dr->r->fs.log[move].move_cursor.y, 480 - 19);
+    from = dr->r->fs.log_count;
+    tick(dr);
+    int hide = find_request(dr, from, GPU_REQ_UPDATE_CURSOR, 0);
+    int off = find_request(dr, from, GPU_REQ_SET_SCANOUT, 0);
+    assert_true(hide >= 0 && hide < off);
+    assert_int_equal(dr->r->fs.log[hide].update_cursor.resource_id, GPU_RESOURCE_ID_NONE);
+    assert_true(find_request(dr, from, GPU_REQ_RESOURCE_UNREF, GPU_DEMO_CURSOR_ID) > off);
+    assert_true(rig_log_contains("gpu-demo: cursor hidden: OK"));
+    assert_false(dr->r->fs.res[GPU_DEMO_CURSOR_ID].used);
+    assert_int_equal(dr->demo.cursor.failures, 0);
     demo_rig_free(dr);
 }
 
@@ -270,6 +333,7 @@ int main(void)
             cmocka_unit_test(test_six_states_pixel_exact),
             cmocka_unit_test(test_one_backing_fresh_resources),
             cmocka_unit_test(test_one_notification_per_state),
+            cmocka_unit_test(test_cursor_requests_in_order),
             cmocka_unit_test(test_blob_states_skipped_without_blob),
             cmocka_unit_test(test_display_change_recentres),
             cmocka_unit_test(test_scanout_smaller_than_image_crops),

@@ -240,6 +240,11 @@ static uint32_t touch_framebuffers(fz_t *f)
         if (fb != NULL) {
             sum += fb[0] + fb[(size_t)w * h - 1];
         }
+        uint32_t *px = vgpu_model_composed(f->m, i, &w, &h); /* the cursor plane blended at any position */
+        if (px != NULL && w != 0 && h != 0) {
+            sum += px[0] + px[(size_t)w * h - 1];
+        }
+        free(px);
     }
     return sum;
 }

@@ -185,6 +185,33 @@ static virtq_used_t *used_ring(void)
     return (virtq_used_t *)fake_transport_dma(&dev, dev.used_io[0], VIRTQ_USED_BYTES(dev.size[0]));
 }
 
+/*
+ * On the cursor queue: the next available chain returned with length 0 (as
+ * QEMU), or with a length, an id or an index step the input says.
+ */
+static void device_complete_cursor(input_t *in)
+{
+    uint32_t size = dev.size[1];
+    uint16_t head;
+    if (size == 0) {
+        return;
+    }
+    uint32_t mode = take(in, 1);
+    virtq_used_elem_t e = {.id = take(in, 2), .len = 0};
+    if ((mode & 1) == 0 && fake_transport_take_cursor(&dev, &head) && (mode & 8) == 0) {
+        e.id = head;
+    }
+    if (mode & 2) {
+        e.len = take(in, 4);
+    }
+    virtq_used_t *used = (virtq_used_t *)fake_transport_dma(&dev, dev.used_io[1], VIRTQ_USED_BYTES(size));
+    used->ring[used->idx % size] = e;
+    uint16_t step = (mode & 4) ? (uint16_t)take(in, 2) : 1;
+    /* Release: the element before the index; pairs with the driver's V3 acquire of used->idx. */
+    __atomic_store_n(&used->idx, (uint16_t)(used->idx + step), __ATOMIC_RELEASE);
+    dev.cause |= VIRTIO_MMIO_INT_VRING;
+}
+
 /* One used element: usually for the next available chain, its id and length as the input says; idx by any step. */
 static void device_complete(input_t *in)
 {
@@ -301,6 +328,7 @@ static void honest_round(gpu_queue_t *resp_q, uint32_t seq)
     pop_responses(resp_q, seq);
     gpu_driver_handle_requests(&drv);
     fake_transport_return_all(&dev, answer_honestly, NULL);
+    fake_transport_return_cursor(&dev);
     gpu_driver_handle_irq(&drv);
     gpu_driver_tick(&drv);
     (void)gpu_driver_take_signal(&drv);
@@ -340,7 +368,8 @@ static void check_window(gpu_queue_t *req_q, gpu_queue_t *resp_q, uint32_t *seq)
     if (pop_responses(resp_q, *seq) != 1) {
         abort();
     }
-    if (virtq_num_free(&drv.ctrl) != drv.ctrl.size || drv.num_free_slots != drv.num_slots) {
+    if (virtq_num_free(&drv.ctrl) != drv.ctrl.size || virtq_num_free(&drv.cursor) != drv.cursor.size ||
+        drv.num_free_slots != drv.num_slots) {
         abort(); /* a descriptor or command slot leaked */
     }
     uint32_t window = drv.num_slots < RESP_CAP ? drv.num_slots : RESP_CAP;
@@ -424,7 +453,11 @@ static void step(input_t *in, gpu_queue_t *req_q, gpu_queue_t *resp_q, uint32_t 
         gpu_driver_handle_requests(&drv);
         break;
     case 3:
-        device_complete(in);
+        if (take(in, 1) < 0xc0) {
+            device_complete(in);
+        } else {
+            device_complete_cursor(in);
+        }
         break;
     case 4:
         device_registers(in);
@@ -447,6 +480,9 @@ static void step(input_t *in, gpu_queue_t *req_q, gpu_queue_t *resp_q, uint32_t 
         break;
     }
     (void)gpu_driver_take_signal(&drv);
+    if (drv.cursor_in_flight > 1 || (drv.cursor_in_flight != 0 && in_flight() != drv.cursor_in_flight)) {
+        abort(); /* the ordering rule: a cursor command is at the device alone */
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

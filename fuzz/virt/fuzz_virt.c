@@ -381,6 +381,17 @@ static void check_driver_request(const gpu_req_t *d, int c)
     case GPU_REQ_RESOURCE_FLUSH:
         check_owner(c, d->unref.resource_id, "resource request");
         break;
+    case GPU_REQ_UPDATE_CURSOR:
+        CHECK(scanout_owned(c, d->update_cursor.scanout_id), "client %d sets the cursor of scanout %u", c,
+              d->update_cursor.scanout_id);
+        if (d->update_cursor.resource_id != 0) {
+            check_owner(c, d->update_cursor.resource_id, "update cursor");
+        }
+        break;
+    case GPU_REQ_MOVE_CURSOR:
+        CHECK(scanout_owned(c, d->move_cursor.scanout_id), "client %d moves the cursor of scanout %u", c,
+              d->move_cursor.scanout_id);
+        break;
     default:
         CHECK(false, "driver request with code %u", d->code);
     }

@@ -423,6 +423,22 @@ bool gpu_client_flush(gpu_client_t *c, gpu_client_op_t *op, uint32_t resource_id
     return stage(c, op, &req, GPU_REQ_RESOURCE_FLUSH);
 }
 
+bool gpu_client_update_cursor(gpu_client_t *c, gpu_client_op_t *op, uint32_t scanout_id, uint32_t resource_id,
+                              uint32_t x, uint32_t y, uint32_t hot_x, uint32_t hot_y)
+{
+    gpu_req_t req = {0};
+    req.update_cursor = (gpu_req_update_cursor_t){
+            .scanout_id = scanout_id, .resource_id = resource_id, .x = x, .y = y, .hot_x = hot_x, .hot_y = hot_y};
+    return stage(c, op, &req, GPU_REQ_UPDATE_CURSOR);
+}
+
+bool gpu_client_move_cursor(gpu_client_t *c, gpu_client_op_t *op, uint32_t scanout_id, uint32_t x, uint32_t y)
+{
+    gpu_req_t req = {0};
+    req.move_cursor = (gpu_req_move_cursor_t){.scanout_id = scanout_id, .x = x, .y = y};
+    return stage(c, op, &req, GPU_REQ_MOVE_CURSOR);
+}
+
 const char *gpu_client_status_name(uint32_t status)
 {
     static const char *const names[] = {

@@ -200,6 +200,11 @@ bool gpu_client_set_scanout_blob(gpu_client_t *c, gpu_client_op_t *op, const gpu
 bool gpu_client_transfer_to_2d(gpu_client_t *c, gpu_client_op_t *op, uint32_t resource_id, gpu_rect_t rect,
                                uint64_t offset);
 bool gpu_client_flush(gpu_client_t *c, gpu_client_op_t *op, uint32_t resource_id, gpu_rect_t rect);
+/* UPDATE_CURSOR: 64x64 B8G8R8A8 resource `resource_id` (0: hide) with its pixel (hot_x, hot_y) at (x, y). */
+bool gpu_client_update_cursor(gpu_client_t *c, gpu_client_op_t *op, uint32_t scanout_id, uint32_t resource_id,
+                              uint32_t x, uint32_t y, uint32_t hot_x, uint32_t hot_y);
+/* MOVE_CURSOR: the cursor's hot spot to (x, y). */
+bool gpu_client_move_cursor(gpu_client_t *c, gpu_client_op_t *op, uint32_t scanout_id, uint32_t x, uint32_t y);
 
 /* Short name of a status code, for logs ("OK", "INVALID_RESOURCE_ID", ...; "?" if unknown). */
 const char *gpu_client_status_name(uint32_t status);

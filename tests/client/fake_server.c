@@ -317,6 +317,9 @@ static uint32_t execute(fake_server_t *fs, const gpu_req_t *req)
         return do_transfer(fs, &req->transfer_to_2d);
     case GPU_REQ_RESOURCE_FLUSH:
         return do_flush(fs, &req->flush);
+    case GPU_REQ_UPDATE_CURSOR: /* the pixel model has no cursor plane: only the scanout is checked */
+    case GPU_REQ_MOVE_CURSOR:
+        return req->update_cursor.scanout_id < fs->display.num_scanouts ? GPU_STATUS_OK : GPU_STATUS_INVALID_SCANOUT_ID;
     default:
         return GPU_STATUS_UNSUPPORTED;
     }

@@ -530,6 +530,38 @@ static void test_fb_2d_requests(void **state)
     rig_free(r);
 }
 
+/* The cursor builders stage exactly the protocol's bodies; the op completes with the first failure. */
+static void test_cursor_requests(void **state)
+{
+    (void)state;
+    rig_t *r = ready_rig(16, 16);
+    done_record_t d = {0};
+    gpu_client_op_t op;
+    gpu_client_op_init(&op, record_done, &d);
+    assert_true(gpu_client_update_cursor(&r->client, &op, 0, 7, 100, 200, 3, 4));
+    assert_true(gpu_client_move_cursor(&r->client, &op, 0, 5, 6));
+    assert_true(gpu_client_move_cursor(&r->client, &op, 3, 0, 0)); /* a scanout the fake server lacks */
+    gpu_client_submit(&r->client);
+    uint32_t first = r->fs.log_count;
+    rig_pump(r);
+    const gpu_req_t *q = &r->fs.log[first];
+    assert_int_equal(r->fs.log_count - first, 3);
+    assert_int_equal(q[0].code, GPU_REQ_UPDATE_CURSOR);
+    const gpu_req_update_cursor_t want = {0, 7, 100, 200, 3, 4};
+    assert_memory_equal(&q[0].update_cursor, &want, sizeof(want));
+    for (size_t i = sizeof(want); i < sizeof(q[0].raw); i++) {
+        assert_int_equal(q[0].raw[i], 0);
+    }
+    assert_int_equal(q[1].code, GPU_REQ_MOVE_CURSOR);
+    const gpu_req_move_cursor_t move = {0, 5, 6};
+    assert_memory_equal(&q[1].move_cursor, &move, sizeof(move));
+    assert_int_equal(d.calls, 1);
+    assert_int_equal(d.status, GPU_STATUS_INVALID_SCANOUT_ID);
+    assert_int_equal(op.failed_code, GPU_REQ_MOVE_CURSOR);
+    assert_int_equal(op.failed_index, 2);
+    rig_free(r);
+}
+
 static void test_fb_blob_requests(void **state)
 {
     (void)state;
@@ -613,6 +645,7 @@ int main(void)
             cmocka_unit_test(test_fb_layout_checks),
             cmocka_unit_test(test_fb_clip),
             cmocka_unit_test(test_fb_2d_requests),
+            cmocka_unit_test(test_cursor_requests),
             cmocka_unit_test(test_fb_blob_requests),
             cmocka_unit_test(test_fb_present_cleans_cache),
     };

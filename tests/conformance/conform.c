@@ -13,7 +13,7 @@
 #define CONFORM_PHASE_TEARDOWN 2u
 
 /* Every id a fixture or a row may leave behind. */
-static const uint32_t teardown_ids[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 32};
+static const uint32_t teardown_ids[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 32};
 
 static void conform_done(gpu_client_t *c, gpu_client_op_t *op);
 
@@ -50,12 +50,13 @@ static bool submit(conform_t *cf, const gpu_req_t *reqs, uint32_t n)
 
 static bool stage_teardown(conform_t *cf)
 {
-    gpu_req_t reqs[1 + sizeof(teardown_ids) / sizeof(teardown_ids[0])];
+    gpu_req_t reqs[2 + sizeof(teardown_ids) / sizeof(teardown_ids[0])];
     memset(reqs, 0, sizeof(reqs));
-    reqs[0].code = GPU_REQ_SET_SCANOUT; /* scanout 0, resource 0: off */
+    reqs[0].code = GPU_REQ_SET_SCANOUT;   /* scanout 0, resource 0: off */
+    reqs[1].code = GPU_REQ_UPDATE_CURSOR; /* scanout 0, resource 0: cursor hidden */
     for (uint32_t i = 0; i < sizeof(teardown_ids) / sizeof(teardown_ids[0]); i++) {
-        reqs[1 + i].code = GPU_REQ_RESOURCE_UNREF;
-        reqs[1 + i].unref.resource_id = teardown_ids[i];
+        reqs[2 + i].code = GPU_REQ_RESOURCE_UNREF;
+        reqs[2 + i].unref.resource_id = teardown_ids[i];
     }
     cf->phase = CONFORM_PHASE_TEARDOWN;
     return submit(cf, reqs, sizeof(reqs) / sizeof(reqs[0]));

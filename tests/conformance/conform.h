@@ -12,6 +12,10 @@
  *   1  2D 64x32 B8G8R8X8, backed by data [0, 8192)
  *   2  2D 16x16, no backing
  *   5  2D 8x8 backed by only 100 bytes at 4096
+ *   7  2D 64x64 B8G8R8A8 (a cursor image), backed by [8192, 24576)
+ *   8  2D 64x64 B8G8R8A8, no backing
+ *  10  2D 64x64 B8G8R8X8, backed by [24576, 40960)
+ *  11  2D 16x64 B8G8R8A8, backed by [40960, 45056)
  *   3  blob of 16384 bytes at 65536                  (blob devices only)
  *   4  blob of 8192 at 131072, detached              (blob devices only)
  *   6  blob of 16384 at 196608, shown on scanout 0   (blob devices only)
@@ -33,8 +37,8 @@
 
 #include "conform_config.h"
 
-#define CONFORM_FIXTURE_2D  5u  /* the first fixture requests: the 2D resources */
-#define CONFORM_FIXTURE_ALL 10u /* and the blobs */
+#define CONFORM_FIXTURE_2D  12u /* the first fixture requests: the 2D resources */
+#define CONFORM_FIXTURE_ALL 17u /* and the blobs */
 
 /* conform_row_t.needs */
 #define CONFORM_ANY     0u /* any device */

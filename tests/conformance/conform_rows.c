@@ -39,7 +39,10 @@
     REQ(GPU_REQ_SET_SCANOUT_BLOB, set_scanout_blob, 0, 3, RECT(x, y, rw, rh), (f), (w), (h), (stride), (off))
 #define TRANSFER(id, x, y, w, h, off)                                                                                  \
     REQ(GPU_REQ_TRANSFER_TO_2D, transfer_to_2d, .resource_id = (id), .rect = RECT(x, y, w, h), .offset = (off))
-#define FLUSH(id, x, y, w, h) REQ(GPU_REQ_RESOURCE_FLUSH, flush, (id), RECT(x, y, w, h))
+#define FLUSH(id, x, y, w, h)              REQ(GPU_REQ_RESOURCE_FLUSH, flush, (id), RECT(x, y, w, h))
+#define UPDATE_CURSOR(s, id, x, y, hx, hy) REQ(GPU_REQ_UPDATE_CURSOR, update_cursor, (s), (id), (x), (y), (hx), (hy))
+#define MOVE_CURSOR(s, x, y)               REQ(GPU_REQ_MOVE_CURSOR, move_cursor, (s), (x), (y))
+#define ARGB                               GPU_FORMAT_B8G8R8A8_UNORM
 
 #define ROW(name, needs, where, expect, req)                                                                           \
     {                                                                                                                  \
@@ -56,6 +59,13 @@ const gpu_req_t conform_fixture[CONFORM_FIXTURE_ALL] = {
         CREATE_2D(2, GPU_FORMAT_R8G8B8A8_UNORM, 16, 16),
         CREATE_2D(5, GPU_FORMAT_A8B8G8R8_UNORM, 8, 8),
         ATTACH(5, 4096, 100),
+        CREATE_2D(7, ARGB, 64, 64),
+        ATTACH(7, 8192, 16384),
+        CREATE_2D(8, ARGB, 64, 64),
+        CREATE_2D(10, GPU_FORMAT_B8G8R8X8_UNORM, 64, 64),
+        ATTACH(10, 24576, 16384),
+        CREATE_2D(11, ARGB, 16, 64),
+        ATTACH(11, 40960, 4096),
         CREATE_BLOB(3, 65536, 16384),
         CREATE_BLOB(4, 131072, 8192),
         DETACH(4),
@@ -67,7 +77,7 @@ const conform_row_t conform_rows[] = {
 
         /* codes */
         ROW("code 0", ANY, VIRT, GPU_STATUS_UNSUPPORTED, CODE(0)),
-        ROW("code 11", ANY, VIRT, GPU_STATUS_UNSUPPORTED, CODE(GPU_REQ_MAX + 1)),
+        ROW("code above the last", ANY, VIRT, GPU_STATUS_UNSUPPORTED, CODE(GPU_REQ_MAX + 1)),
         ROW("code max", ANY, VIRT, GPU_STATUS_UNSUPPORTED, CODE(UINT32_MAX)),
         ROW("display info", ANY, VIRT, GPU_STATUS_OK, DISPLAY_INFO),
 
@@ -298,6 +308,48 @@ const conform_row_t conform_rows[] = {
         ROW("RESOURCE_FLUSH: blob any size", BLOB, DEVICE, GPU_STATUS_OK, FLUSH(6, 0, 0, 100000, 100000)),
         ROW("RESOURCE_FLUSH: blob up to 2^32", BLOB, DEVICE, GPU_STATUS_OK, FLUSH(6, 1, 0, UINT32_MAX - 1, 1)),
 
+        /* UPDATE_CURSOR */
+        ROW("UPDATE_CURSOR: scanout the device lacks", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
+            UPDATE_CURSOR(1, 7, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: scanout not configured (as another client's looks)", ANY, VIRT,
+            GPU_STATUS_INVALID_SCANOUT_ID, UPDATE_CURSOR(2, 7, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: hide, scanout not configured", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
+            UPDATE_CURSOR(2, 0, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: scanout max", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
+            UPDATE_CURSOR(UINT32_MAX, 7, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: unknown id", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, UPDATE_CURSOR(0, 20, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: id above quota", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID,
+            UPDATE_CURSOR(0, 33, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: id max", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID,
+            UPDATE_CURSOR(0, UINT32_MAX, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: blob", BLOB, VIRT, GPU_STATUS_INVALID_PARAMETER, UPDATE_CURSOR(0, 3, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: 64x64 without backing", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER,
+            UPDATE_CURSOR(0, 8, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: 64x64 B8G8R8X8", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER, UPDATE_CURSOR(0, 10, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: 16x64", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER, UPDATE_CURSOR(0, 11, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: 64x32 B8G8R8X8", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER, UPDATE_CURSOR(0, 1, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: hot_x 64", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER, UPDATE_CURSOR(0, 7, 10, 10, 64, 0)),
+        ROW("UPDATE_CURSOR: hot_y max", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER,
+            UPDATE_CURSOR(0, 7, 10, 10, 0, UINT32_MAX)),
+        ROW("UPDATE_CURSOR: x 16385", ANY, VIRT, GPU_STATUS_OUT_OF_BOUNDS, UPDATE_CURSOR(0, 7, 16385, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: y max", ANY, VIRT, GPU_STATUS_OUT_OF_BOUNDS, UPDATE_CURSOR(0, 7, 0, UINT32_MAX, 0, 0)),
+        ROW("UPDATE_CURSOR: show", ANY, DEVICE, GPU_STATUS_OK, UPDATE_CURSOR(0, 7, 100, 100, 1, 2)),
+        ROW("UPDATE_CURSOR: at 0, 0", ANY, DEVICE, GPU_STATUS_OK, UPDATE_CURSOR(0, 7, 0, 0, 0, 0)),
+        ROW("UPDATE_CURSOR: hot spot 63, at 16384", ANY, DEVICE, GPU_STATUS_OK,
+            UPDATE_CURSOR(0, 7, 16384, 16384, 63, 63)),
+        ROW("UPDATE_CURSOR: hide, other fields ignored", ANY, DEVICE, GPU_STATUS_OK,
+            UPDATE_CURSOR(0, 0, UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX)),
+
+        /* MOVE_CURSOR */
+        ROW("MOVE_CURSOR: scanout the device lacks", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, MOVE_CURSOR(1, 0, 0)),
+        ROW("MOVE_CURSOR: scanout not configured (as another client's looks)", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
+            MOVE_CURSOR(2, 0, 0)),
+        ROW("MOVE_CURSOR: scanout max", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, MOVE_CURSOR(UINT32_MAX, 0, 0)),
+        ROW("MOVE_CURSOR: x 16385", ANY, VIRT, GPU_STATUS_OUT_OF_BOUNDS, MOVE_CURSOR(0, 16385, 0)),
+        ROW("MOVE_CURSOR: y max", ANY, VIRT, GPU_STATUS_OUT_OF_BOUNDS, MOVE_CURSOR(0, 0, UINT32_MAX)),
+        ROW("MOVE_CURSOR: no cursor shown", ANY, DEVICE, GPU_STATUS_OK, MOVE_CURSOR(0, 5, 5)),
+        ROW("MOVE_CURSOR: at 16384, 16384", ANY, DEVICE, GPU_STATUS_OK, MOVE_CURSOR(0, 16384, 16384)),
+
         /* a device without blob */
         ROW("no blob: create blob", NO_BLOB, VIRT, GPU_STATUS_UNSUPPORTED, CREATE_BLOB(9, 0, 4096)),
         ROW("no blob: create blob, bad id", NO_BLOB, VIRT, GPU_STATUS_UNSUPPORTED, CREATE_BLOB(0, 0, 0)),
@@ -343,6 +395,16 @@ const conform_row_t conform_rows[] = {
         ROW("order: flush: id before rect", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, FLUSH(20, 0, 0, 0, 0)),
         ROW("order: flush: empty before bounds", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER,
             FLUSH(1, UINT32_MAX, 0, 0, 1)),
+        ROW("order: update cursor: scanout before id", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
+            UPDATE_CURSOR(2, 20, UINT32_MAX, 0, 64, 0)),
+        ROW("order: update cursor: id before kind", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID,
+            UPDATE_CURSOR(0, 20, UINT32_MAX, 0, 64, 0)),
+        ROW("order: update cursor: kind before position", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER,
+            UPDATE_CURSOR(0, 1, UINT32_MAX, 0, 0, 0)),
+        ROW("order: update cursor: hot spot before position", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER,
+            UPDATE_CURSOR(0, 7, UINT32_MAX, UINT32_MAX, 64, 0)),
+        ROW("order: move cursor: scanout before position", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
+            MOVE_CURSOR(2, UINT32_MAX, UINT32_MAX)),
 };
 
 const uint32_t conform_num_rows = sizeof(conform_rows) / sizeof(conform_rows[0]);

@@ -97,3 +97,4 @@ int devmodel_command_tests(void);
 int devmodel_scanout_tests(void);
 int devmodel_chain_tests(void);
 int devmodel_fault_tests(void);
+int devmodel_cursor_tests(void);

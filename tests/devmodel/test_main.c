@@ -18,5 +18,6 @@ int main(void)
     failed += devmodel_scanout_tests();
     failed += devmodel_chain_tests();
     failed += devmodel_fault_tests();
+    failed += devmodel_cursor_tests();
     return failed ? 1 : 0;
 }

@@ -12,6 +12,7 @@ $(eval $(call unit_test,driver-flow,tests/driver/test_driver_flow.c $(DRIVER_TES
 $(eval $(call unit_test,driver-fences,tests/driver/test_driver_fences.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
 $(eval $(call unit_test,driver-recovery,tests/driver/test_driver_recovery.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
 $(eval $(call unit_test,driver-edid,tests/driver/test_driver_edid.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
+$(eval $(call unit_test,driver-cursor,tests/driver/test_driver_cursor.c $(DRIVER_TEST_SRCS),$(DRIVER_TEST_FLAGS)))
 # The split virtqueue alone: the test plays the device, no model.
 $(eval $(call unit_test,driver-virtq,tests/driver/test_virtq.c $(GPU_DRIVER_DIR)/virtq.c,-I$(GPU_DRIVER_DIR)))
 # The glue over a recording OS seam and a register window in memory (DMA IO address from config or setvar).

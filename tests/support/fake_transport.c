@@ -39,6 +39,41 @@ void fake_transport_return_all(fake_transport_t *ft, uint32_t (*answer)(void *ar
     }
 }
 
+bool fake_transport_take_cursor(fake_transport_t *ft, uint16_t *head)
+{
+    uint32_t size = ft->size[1];
+    if (size == 0) {
+        return false;
+    }
+    virtq_avail_t *avail = (virtq_avail_t *)fake_transport_dma(ft, ft->avail_io[1], VIRTQ_AVAIL_BYTES(size));
+    /* Acquire: pairs with the driver's V1 release of avail->idx, so the ring entry and descriptor are visible. */
+    if (ft->cursor_last_avail == __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE)) {
+        return false;
+    }
+    *head = avail->ring[ft->cursor_last_avail % size];
+    ft->cursor_last_avail++;
+    const virtq_desc_t *d = (const virtq_desc_t *)fake_transport_dma(
+            ft, ft->desc_io[1] + (uint64_t)(*head % size) * sizeof(virtq_desc_t), sizeof(virtq_desc_t));
+    if (*head >= size || d->flags != 0 || d->len < sizeof(virtio_gpu_update_cursor_t) ||
+        fake_transport_dma(ft, d->addr, d->len) == NULL) {
+        abort(); /* a cursor command is one device-readable buffer inside the DMA region */
+    }
+    return true;
+}
+
+void fake_transport_return_cursor(fake_transport_t *ft)
+{
+    uint16_t head;
+    while (fake_transport_take_cursor(ft, &head)) {
+        uint32_t size = ft->size[1];
+        virtq_used_t *used = (virtq_used_t *)fake_transport_dma(ft, ft->used_io[1], VIRTQ_USED_BYTES(size));
+        used->ring[used->idx % size] = (virtq_used_elem_t){.id = head, .len = 0};
+        /* Release: the element before the index; pairs with the driver's V3 acquire of used->idx. */
+        __atomic_store_n(&used->idx, (uint16_t)(used->idx + 1), __ATOMIC_RELEASE);
+        ft->cause |= VIRTIO_MMIO_INT_VRING;
+    }
+}
+
 static uint32_t ft_get_status(void *ctx)
 {
     return ((fake_transport_t *)ctx)->status;
@@ -51,6 +86,7 @@ static void ft_set_status(void *ctx, uint32_t s)
     if (s == 0) { /* a reset: the device forgets its queues and pending interrupt */
         ft->size[0] = ft->size[1] = 0;
         ft->last_avail = 0;
+        ft->cursor_last_avail = 0;
         ft->cause = 0;
     }
 }
@@ -83,6 +119,8 @@ static void ft_queue_enable(void *ctx, uint32_t q, uint32_t size, uint64_t desc,
     ft->size[q] = size;
     if (q == 0) {
         ft->last_avail = 0; /* a queue enabled afresh (after a reset) starts at ring index 0 */
+    } else {
+        ft->cursor_last_avail = 0;
     }
     ft->desc_io[q] = desc;
     ft->avail_io[q] = avail;
@@ -92,7 +130,7 @@ static void ft_queue_enable(void *ctx, uint32_t q, uint32_t size, uint64_t desc,
 static void ft_notify(void *ctx, uint32_t q)
 {
     (void)ctx;
-    if (q != VIRTIO_GPU_QUEUE_CONTROL) {
+    if (q != VIRTIO_GPU_QUEUE_CONTROL && q != VIRTIO_GPU_QUEUE_CURSOR) {
         abort();
     }
 }

@@ -7,7 +7,8 @@
  * The transport checks what the driver asks of it and aborts if the driver
  * gets it wrong: a queue other than control/cursor, of size 0 or above
  * queue_max, or with a ring outside the DMA region; a notification on any
- * queue but the control queue.
+ * queue but those two; a cursor command that is not one device-readable
+ * buffer of a whole virtio_gpu_update_cursor inside the DMA region.
  */
 #pragma once
 
@@ -33,9 +34,10 @@ typedef struct fake_transport {
     uint32_t status;
     uint32_t size[2]; /* per queue (control, cursor); 0 until enabled */
     uint64_t desc_io[2], avail_io[2], used_io[2];
-    uint32_t cause;      /* interrupt cause: interrupt_take reads and clears it */
-    uint32_t events;     /* config events_read; events_clear clears bits */
-    uint16_t last_avail; /* control queue: the next available entry the device takes */
+    uint32_t cause;             /* interrupt cause: interrupt_take reads and clears it */
+    uint32_t events;            /* config events_read; events_clear clears bits */
+    uint16_t last_avail;        /* control queue: the next available entry the device takes */
+    uint16_t cursor_last_avail; /* the same for the cursor queue */
 } fake_transport_t;
 
 extern const virtio_transport_ops_t fake_transport_ops;
@@ -53,3 +55,13 @@ virtq_desc_t *fake_transport_desc(const fake_transport_t *ft, uint16_t i);
  * ring interrupt if it returned any.
  */
 void fake_transport_return_all(fake_transport_t *ft, uint32_t (*answer)(void *arg, uint16_t head), void *arg);
+
+/*
+ * The cursor queue's next available chain, checked (see above) and taken:
+ * true with its head in *head, false if there is none. The caller publishes
+ * a used element for it (or not) as it likes.
+ */
+bool fake_transport_take_cursor(fake_transport_t *ft, uint16_t *head);
+
+/* The honest device on the cursor queue: every chain returned, in order, with used length 0 (as QEMU). */
+void fake_transport_return_cursor(fake_transport_t *ft);

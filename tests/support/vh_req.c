@@ -98,3 +98,18 @@ gpu_req_t vh_req_flush(uint32_t id, uint32_t rid, gpu_rect_t rect)
     r.flush = (gpu_req_flush_t){.resource_id = rid, .rect = rect};
     return r;
 }
+
+gpu_req_t vh_req_update_cursor(uint32_t id, uint32_t scanout, uint32_t rid, uint32_t x, uint32_t y, uint32_t hot_x,
+                               uint32_t hot_y)
+{
+    gpu_req_t r = vh_req_code(GPU_REQ_UPDATE_CURSOR, id);
+    r.update_cursor = (gpu_req_update_cursor_t){scanout, rid, x, y, hot_x, hot_y};
+    return r;
+}
+
+gpu_req_t vh_req_move_cursor(uint32_t id, uint32_t scanout, uint32_t x, uint32_t y)
+{
+    gpu_req_t r = vh_req_code(GPU_REQ_MOVE_CURSOR, id);
+    r.move_cursor = (gpu_req_move_cursor_t){scanout, x, y};
+    return r;
+}

@@ -21,4 +21,7 @@ gpu_req_t vh_req_set_scanout_blob(uint32_t id, uint32_t scanout, uint32_t rid, g
                                   uint32_t w, uint32_t hgt, uint32_t stride, uint32_t offset);
 gpu_req_t vh_req_transfer(uint32_t id, uint32_t rid, gpu_rect_t r, uint64_t offset);
 gpu_req_t vh_req_flush(uint32_t id, uint32_t rid, gpu_rect_t r);
+gpu_req_t vh_req_update_cursor(uint32_t id, uint32_t scanout, uint32_t rid, uint32_t x, uint32_t y, uint32_t hot_x,
+                               uint32_t hot_y);
+gpu_req_t vh_req_move_cursor(uint32_t id, uint32_t scanout, uint32_t x, uint32_t y);
 gpu_rect_t vh_rect(uint32_t x, uint32_t y, uint32_t w, uint32_t hgt);

@@ -7,11 +7,14 @@ SYSTEM_TEST_SRCS := tests/system/test_system.c tests/system/system_rig.c tests/s
 	tests/support/vh_req.c tests/support/vh_log.c \
 	$(GPU_DRIVER_CORE_SRCS) $(VGPU_MODEL_SRCS) $(VIRT_CORE_SRC) \
 	lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c \
-	examples/gpu/gpu_demo.c examples/multi/multi_client.c examples/anim/anim.c $(BUILD)/gen/demo_image.c
+	examples/gpu/gpu_demo.c examples/gpu/gpu_demo_cursor.c examples/multi/multi_client.c examples/anim/anim.c $(BUILD)/gen/demo_image.c
 SYSTEM_TEST_FLAGS := -Itests/system -Itests/support -I$(GPU_DRIVER_DIR) -I$(VGPU_MODEL_DIR) -Igpu/components/virt \
 	-Ilib/gpu_client -Itools/img2c -Iexamples/gpu -Iexamples/multi -Iexamples/anim
 
 $(eval $(call unit_test,system,$(SYSTEM_TEST_SRCS),$(SYSTEM_TEST_FLAGS)))
+# The cursor between two clients, on the model's composed display (no example core).
+SYSTEM_CURSOR_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/test_system_cursor.c
+$(eval $(call unit_test,system-cursor,$(SYSTEM_CURSOR_SRCS),$(SYSTEM_TEST_FLAGS)))
 
 # make bench: frames per second of the animation through the whole in-process stack.
 SYSTEM_BENCH_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/bench_anim.c

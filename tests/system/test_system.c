@@ -237,6 +237,121 @@ static void test_demo_six_states(void **state)
     sys_rig_free(r);
 }
 
+/* --- the demo's cursor, on what the model displays (primary plane and cursor plane composed) --- */
+
+typedef struct cursor_want {
+    demo_want_t demo;
+    bool shown;
+    gpu_demo_cursor_pos_t at; /* hot spot position */
+} cursor_want_t;
+
+static uint32_t blend_channel(uint32_t src, uint32_t dst, uint32_t a)
+{
+    return (src * a + dst * (255u - a) + 127u) / 255u; /* vgpu_model_composed()'s documented rule */
+}
+
+/* The demo's state with its arrow, hot spot GPU_DEMO_CURSOR_HOT_X/_Y at `at`, alpha-blended on top. */
+static uint32_t want_cursor(uint32_t x, uint32_t y, void *ctx)
+{
+    const cursor_want_t *c = ctx;
+    uint32_t base = demo_expected(c->demo.state, x, y, c->demo.w, c->demo.h);
+    int64_t cx = (int64_t)x - ((int64_t)c->at.x - GPU_DEMO_CURSOR_HOT_X);
+    int64_t cy = (int64_t)y - ((int64_t)c->at.y - GPU_DEMO_CURSOR_HOT_Y);
+    if (!c->shown || cx < 0 || cy < 0 || cx >= GPU_CURSOR_SIDE || cy >= GPU_CURSOR_SIDE) {
+        return base;
+    }
+    uint32_t p = gpu_demo_cursor_pixel((uint32_t)cx, (uint32_t)cy);
+    uint32_t a = p >> 24;
+    return blend_channel(p >> 16 & 0xffu, base >> 16 & 0xffu, a) << 16 |
+           blend_channel(p >> 8 & 0xffu, base >> 8 & 0xffu, a) << 8 | blend_channel(p & 0xffu, base & 0xffu, a);
+}
+
+/*
+ * What the display shows is exactly the demo's state with the cursor as
+ * `want` says (and the primary plane stays the state alone). Returns how
+ * many pixels the cursor changed.
+ */
+static uint32_t check_composed(sys_rig_t *r, const cursor_want_t *want)
+{
+    uint32_t w = 0, h = 0;
+    uint32_t *px = vgpu_model_composed(r->h->model, 0, &w, &h);
+    assert_non_null(px);
+    assert_int_equal(w, want->demo.w);
+    assert_int_equal(h, want->demo.h);
+    assert_int_equal(mismatches(px, w, h, want_cursor, (void *)want), 0);
+    check_demo_screen(r, 0, want->demo.state, w, h);
+    uint32_t changed = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        for (uint32_t x = 0; x < w; x++) {
+            changed += (px[(size_t)y * w + x] & 0xffffffu) != demo_expected(want->demo.state, x, y, w, h);
+        }
+    }
+    free(px);
+    return changed;
+}
+
+/* Pixels of the arrow (not transparent) whose place is on a sw x sh scanout when its hot spot is at `at`. */
+static uint32_t arrow_pixels_on_screen(gpu_demo_cursor_pos_t at, uint32_t sw, uint32_t sh)
+{
+    uint32_t n = 0;
+    for (uint32_t cy = 0; cy < GPU_CURSOR_SIDE; cy++) {
+        for (uint32_t cx = 0; cx < GPU_CURSOR_SIDE; cx++) {
+            int64_t x = (int64_t)at.x - GPU_DEMO_CURSOR_HOT_X + cx;
+            int64_t y = (int64_t)at.y - GPU_DEMO_CURSOR_HOT_Y + cy;
+            n += x < sw && y < sh && gpu_demo_cursor_pixel(cx, cy) >> 24 != 0;
+        }
+    }
+    return n;
+}
+
+/*
+ * The demo's cursor through the whole stack, pixel for pixel on the
+ * model's composed display: state 1 shows the arrow where its last move put
+ * it (the centre), state 2 at the bottom-right corner, clipped by both
+ * edges, states 3 to 6 show none (hidden in state 3), and the next cycle
+ * shows it again. Every cursor response is OK on the console.
+ */
+static void test_demo_cursor_composed(void **state)
+{
+    (void)state;
+    const uint32_t sw = 1280, sh = 800;
+    sys_rig_t *r = one_client_rig(FEATURES_ALL, sw, sh);
+    gpu_demo_t d;
+    vh_log_reset();
+    attach_demo(r, 0, &d);
+    sys_rig_run(r);
+    for (uint32_t cycle = 0; cycle < 2; cycle++) {
+        for (uint32_t s = 1; s <= 6; s++) {
+            demo_tick(r, &d);
+            cursor_want_t want = {{s, sw, sh}, s <= 2, gpu_demo_cursor_position(s, 1, sw, sh)};
+            uint32_t changed = check_composed(r, &want);
+            if (s == 2) {
+                assert_true(want.at.x - GPU_DEMO_CURSOR_HOT_X + GPU_CURSOR_SIDE > sw); /* clipped on the right */
+                assert_true(want.at.y - GPU_DEMO_CURSOR_HOT_Y + GPU_CURSOR_SIDE > sh); /* and at the bottom */
+            }
+            /* every non-transparent arrow pixel on the screen changed its pixel (none of the image is white or black
+             * there) */
+            assert_true(s <= 2 ? changed > 0 && changed <= arrow_pixels_on_screen(want.at, sw, sh) : changed == 0);
+        }
+    }
+    char line[64];
+    gpu_demo_cursor_pos_t a = gpu_demo_cursor_position(1, 0, sw, sh);
+    snprintf(line, sizeof(line), "gpu-demo: cursor set at (%u, %u): OK", a.x, a.y);
+    assert_int_equal(vh_log_count(line), 2);
+    gpu_demo_cursor_pos_t b = gpu_demo_cursor_position(1, 1, sw, sh);
+    snprintf(line, sizeof(line), "gpu-demo: cursor moved to (%u, %u): OK", b.x, b.y);
+    assert_int_equal(vh_log_count(line), 2);
+    gpu_demo_cursor_pos_t c = gpu_demo_cursor_position(2, 0, sw, sh);
+    snprintf(line, sizeof(line), "gpu-demo: cursor moved to (%u, %u): OK", c.x, c.y);
+    assert_int_equal(vh_log_count(line), 2);
+    assert_int_equal(vh_log_count("gpu-demo: cursor hidden: OK"), 2);
+    assert_int_equal(vh_log_count("gpu-demo: cursor"), 8);
+    assert_int_equal(d.cursor.failures, 0);
+    assert_int_equal(d.failures, 0);
+    assert_int_equal(vgpu_model_resource_count(r->h->model), 0);
+    sys_rig_free(r);
+}
+
 static void test_demo_blob_uses_model_blob(void **state)
 {
     (void)state;
@@ -631,6 +746,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_demo_six_states),
+            cmocka_unit_test(test_demo_cursor_composed),
             cmocka_unit_test(test_demo_blob_uses_model_blob),
             cmocka_unit_test(test_demo_without_blob_skips),
             cmocka_unit_test(test_demo_display_change_recentres),

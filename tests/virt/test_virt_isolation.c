@@ -69,10 +69,14 @@ static void check_driver_request(const gpu_req_t *d)
         break;
     case GPU_REQ_SET_SCANOUT:
     case GPU_REQ_SET_SCANOUT_BLOB:
+    case GPU_REQ_UPDATE_CURSOR: /* the same layout up to the resource id */
         assert_true(scanout_owned(c, d->set_scanout.scanout_id));
         if (d->set_scanout.resource_id != 0) {
             assert_int_equal(dev_owner[d->set_scanout.resource_id], c);
         }
+        return;
+    case GPU_REQ_MOVE_CURSOR:
+        assert_true(scanout_owned(c, d->move_cursor.scanout_id));
         return;
     default:
         break;
@@ -388,6 +392,119 @@ static void test_retired_ids_charge_their_client(void **state)
     }
 }
 
+/* Client `c` gets cursor image 3 (64x64 B8G8R8A8, backed). */
+static void make_cursor_image(uint32_t c)
+{
+    assert_int_equal(call_checked(c, req_create_2d(3, GPU_FORMAT_B8G8R8A8_UNORM, 64, 64)), GPU_STATUS_OK);
+    assert_int_equal(call_checked(c, req_attach(3, 0x20000, 64 * 64 * 4)), GPU_STATUS_OK);
+}
+
+/* The next driver request, which must be `code` for client `c`'s device scanout `ds`; answered OK. */
+static gpu_req_t expect_cursor_request(uint32_t code, uint32_t c, uint32_t ds)
+{
+    gpu_req_t d;
+    assert_true(env_driver_take(&d));
+    check_driver_request(&d);
+    assert_int_equal(d.code, code);
+    assert_int_equal(gpu_virt_driver_request_client(&E->virt, d.id), c);
+    assert_int_equal(d.update_cursor.scanout_id, ds);
+    env_driver_answer_ok(&d);
+    env_driver_kick();
+    return d;
+}
+
+/*
+ * The cursor: each client sets and moves only the cursors of its own
+ * scanouts, with its own resources (check_driver_request() holds every
+ * driver request to that); others' scanouts are INVALID_SCANOUT_ID and
+ * others' resource ids unknown, and nothing of either reaches the driver.
+ */
+static void test_cursor_is_per_owner(void **state)
+{
+    (void)state;
+    setup_three();
+    make_cursor_image(0);
+    gpu_req_t u = req_update_cursor(0, 3, 10, 20, 1, 2);
+    env_client_send(0, &u);
+    gpu_req_t d = expect_cursor_request(GPU_REQ_UPDATE_CURSOR, 0, 0);
+    assert_int_equal(d.update_cursor.resource_id, E->virt.clients[0].res[2].device_id);
+    assert_int_equal(d.update_cursor.x, 10);
+    assert_int_equal(d.update_cursor.hot_y, 2);
+    gpu_resp_t r;
+    assert_true(env_client_recv(0, &r));
+    assert_int_equal(r.status, GPU_STATUS_OK);
+    assert_int_equal(E->virt.scanouts[0].cursor, 1);
+    uint32_t seen = driver_seen[0] + driver_seen[1] + driver_seen[2];
+    /* client 1 owns one scanout (device 1): client 0's (device 0) is not reachable under any number */
+    assert_int_equal(call_checked(1, req_move_cursor(1, 0, 0)), GPU_STATUS_INVALID_SCANOUT_ID);
+    assert_int_equal(call_checked(1, req_update_cursor(1, 0, 0, 0, 0, 0)), GPU_STATUS_INVALID_SCANOUT_ID);
+    assert_int_equal(call_checked(1, req_update_cursor(0, 3, 0, 0, 0, 0)), GPU_STATUS_INVALID_RESOURCE_ID);
+    assert_int_equal(call_checked(2, req_move_cursor(2, 0, 0)), GPU_STATUS_INVALID_SCANOUT_ID);
+    assert_int_equal(driver_seen[0] + driver_seen[1] + driver_seen[2], seen);
+    /* client 1's own scanout 0 is device scanout 1; client 2's scanout 1 is device scanout 3 */
+    gpu_req_t m = req_move_cursor(0, 5, 6);
+    env_client_send(1, &m);
+    d = expect_cursor_request(GPU_REQ_MOVE_CURSOR, 1, 1);
+    assert_int_equal(d.move_cursor.x, 5);
+    make_cursor_image(2);
+    gpu_req_t u2 = req_update_cursor(1, 3, 0, 0, 0, 0);
+    env_client_send(2, &u2);
+    expect_cursor_request(GPU_REQ_UPDATE_CURSOR, 2, 3);
+    assert_int_equal(E->virt.scanouts[0].cursor + E->virt.scanouts[1].cursor + E->virt.scanouts[3].cursor, 2);
+}
+
+/*
+ * A release hides the cursors the client may show, before its scanouts go
+ * dark, and only those: a client that showed none (or hid it) sends no hide.
+ * A device loss forgets every cursor.
+ */
+static void test_cursor_release_and_loss(void **state)
+{
+    (void)state;
+    setup_three();
+    make_cursor_image(0);
+    make_cursor_image(1);
+    assert_int_equal(call_checked(0, req_update_cursor(0, 3, 10, 10, 0, 0)), GPU_STATUS_OK);
+    assert_int_equal(call_checked(1, req_update_cursor(0, 3, 10, 10, 0, 0)), GPU_STATUS_OK);
+    assert_int_equal(call_checked(1, req_update_cursor(0, 0, 0, 0, 0, 0)), GPU_STATUS_OK); /* hidden again */
+    assert_int_equal(E->virt.scanouts[1].cursor, 0);
+    /* a hide the device failed (DEVICE_ERROR): the cursor may still show */
+    gpu_req_t u = req_update_cursor(0, 0, 0, 0, 0, 0);
+    env_client_send(2, &u);
+    gpu_req_t d;
+    assert_true(env_driver_take(&d));
+    env_driver_answer(d.id, d.code, GPU_STATUS_DEVICE_ERROR);
+    env_driver_kick();
+    assert_int_equal(E->virt.scanouts[2].cursor, 1);
+    for (uint32_t c = 0; c < NC; c++) {
+        assert_true(gpu_virt_release_client(&E->virt, c, &E->notify));
+        assert_true(env_driver_take(&d));
+        if (c == 1) {
+            assert_int_equal(d.code, GPU_REQ_SET_SCANOUT); /* no cursor to hide */
+        } else {
+            assert_int_equal(d.code, GPU_REQ_UPDATE_CURSOR);
+            assert_int_equal(d.update_cursor.resource_id, 0);
+            assert_int_equal(d.update_cursor.scanout_id, c);
+            assert_int_equal(gpu_virt_driver_request_client(&E->virt, d.id), (int)c);
+        }
+        env_driver_answer_ok(&d);
+        serve_checked();
+        assert_int_equal(E->virt.scanouts[c].cursor, 0);
+    }
+    assert_int_equal(E->notify.released, 7u);
+    /* device loss: a cursor shown before it is forgotten (the fresh device shows none) */
+    gpu_req_t info = req_display_info();
+    assert_int_equal(env_call_local(0, &info), GPU_STATUS_OK);
+    make_cursor_image(0);
+    assert_int_equal(call_checked(0, req_update_cursor(0, 3, 1, 1, 0, 0)), GPU_STATUS_OK);
+    assert_int_equal(E->virt.scanouts[0].cursor, 1);
+    E->opts.device.device_epoch = 1;
+    env_display_event();
+    serve_checked();
+    assert_int_equal(E->virt.device_losses, 1);
+    assert_int_equal(E->virt.scanouts[0].cursor, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +516,8 @@ int main(void)
             cmocka_unit_test(test_release),
             cmocka_unit_test(test_release_under_pressure),
             cmocka_unit_test(test_retired_ids_charge_their_client),
+            cmocka_unit_test(test_cursor_is_per_owner),
+            cmocka_unit_test(test_cursor_release_and_loss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

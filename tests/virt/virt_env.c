@@ -297,3 +297,13 @@ gpu_req_t req_flush(uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 {
     return vh_req_flush(0, id, vh_rect(x, y, w, h));
 }
+
+gpu_req_t req_update_cursor(uint32_t scanout, uint32_t id, uint32_t x, uint32_t y, uint32_t hot_x, uint32_t hot_y)
+{
+    return vh_req_update_cursor(0, scanout, id, x, y, hot_x, hot_y);
+}
+
+gpu_req_t req_move_cursor(uint32_t scanout, uint32_t x, uint32_t y)
+{
+    return vh_req_move_cursor(0, scanout, x, y);
+}

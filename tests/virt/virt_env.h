@@ -109,3 +109,5 @@ gpu_req_t req_set_scanout_blob(uint32_t scanout, uint32_t id, uint32_t w, uint32
 gpu_req_t req_transfer(uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h, uint64_t off);
 gpu_req_t req_flush(uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
 gpu_req_t req_code(uint32_t code);
+gpu_req_t req_update_cursor(uint32_t scanout, uint32_t id, uint32_t x, uint32_t y, uint32_t hot_x, uint32_t hot_y);
+gpu_req_t req_move_cursor(uint32_t scanout, uint32_t x, uint32_t y);

@@ -57,6 +57,9 @@ void gpu_driver_release_slot(gpu_driver_t *drv, uint32_t slot)
     if (drv->slots[slot].req_code == GPU_REQ_GET_DISPLAY_INFO) {
         drv->info_in_flight--;
     }
+    if (gpu_driver_is_cursor(drv->slots[slot].req_code)) {
+        drv->cursor_in_flight--;
+    }
     drv->slots[slot].in_use = 0;
     drv->free_slots[drv->num_free_slots++] = (uint16_t)slot;
 }
@@ -207,7 +210,10 @@ static uint32_t harvest(gpu_driver_t *drv)
             return seen; /* a fresh queue now: nothing to harvest or orphan */
         }
     }
-    return seen + answer_orphans(drv);
+    seen += answer_orphans(drv);
+    /* The cursor queue only while a cursor command is out: a device that writes its used ring meanwhile is caught
+     * (used index past the chains) at the next one. */
+    return drv->ready && drv->cursor_in_flight != 0 ? seen + gpu_driver_cursor_harvest(drv) : seen;
 }
 
 /* --- configuration changes ---------------------------------------------------------------------------------------- */
@@ -345,6 +351,8 @@ static void handle_request(gpu_driver_t *drv, const gpu_req_t *req)
         gpu_driver_respond(drv, req->code, req->id, GPU_STATUS_UNSUPPORTED);
     } else if (gate != GPU_STATUS_OK) {
         gpu_driver_respond(drv, req->code, req->id, gate);
+    } else if (gpu_driver_is_cursor(req->code)) {
+        gpu_driver_cursor_submit(drv, req);
     } else {
         if (req->code == GPU_REQ_GET_DISPLAY_INFO) {
             submit_wanted_edids(drv);
@@ -373,22 +381,54 @@ static bool reserve_response(gpu_driver_t *drv)
     return !gpu_queue_producer_arm(&drv->resp_q);
 }
 
+/*
+ * The next request to handle, into *req: the held one once the ordering
+ * rule lets it go, else the next one from the queue (which the rule may hold
+ * in turn: gpu_driver_cursor.c). Returns 1 for a request, 0 to stop (empty
+ * and armed, or held), -1 to look again (the arm found a request).
+ */
+static int next_request(gpu_driver_t *drv, gpu_req_t *req)
+{
+    if (drv->has_held) {
+        if (gpu_driver_cursor_must_wait(drv, drv->held.code)) {
+            return 0; /* a completion resumes us */
+        }
+        *req = drv->held;
+        drv->has_held = false;
+        return 1;
+    }
+    if (!gpu_req_dequeue(&drv->req_q, req)) {
+        return gpu_queue_consumer_arm(&drv->req_q) ? 0
+                                                   : -1; /* empty: the virtualiser notifies us on its next enqueue */
+    }
+    drv->req_popped = true;
+    if (gpu_driver_cursor_must_wait(drv, req->code)) {
+        drv->held = *req; /* its response slot stays reserved: nothing else is taken before it */
+        drv->has_held = true;
+        drv->stats.held++;
+        return 0;
+    }
+    return 1;
+}
+
 static void take_requests(gpu_driver_t *drv)
 {
     while (have_command_resources(drv) && reserve_response(drv)) {
         gpu_req_t req;
-        if (!gpu_req_dequeue(&drv->req_q, &req)) {
-            if (gpu_queue_consumer_arm(&drv->req_q)) {
-                break; /* empty: the virtualiser notifies us on its next enqueue */
-            }
-            continue;
+        int got = next_request(drv, &req);
+        if (got == 0) {
+            break;
         }
-        drv->req_popped = true;
-        handle_request(drv, &req);
+        if (got > 0) {
+            handle_request(drv, &req);
+        }
     }
     if (drv->ready && virtq_publish(&drv->ctrl)) {
         drv->stats.notifies++;
         ops(drv)->queue_notify(tctx(drv), VIRTIO_GPU_QUEUE_CONTROL);
+    }
+    if (drv->ready && drv->cursor_in_flight != 0) {
+        gpu_driver_cursor_publish(drv);
     }
 }
 

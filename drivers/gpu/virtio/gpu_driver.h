@@ -29,7 +29,7 @@
 #include "virtq.h"
 
 #define GPU_DRIVER_DEFAULT_QUEUE_SIZE     64u         /* control queue entries wanted when config says 0 */
-#define GPU_DRIVER_CURSOR_QUEUE_SIZE      16u         /* set up (the device requires it) but unused */
+#define GPU_DRIVER_CURSOR_QUEUE_SIZE      16u         /* cursor queue entries wanted (one command in flight at most) */
 #define GPU_DRIVER_MAX_SLOTS              128u        /* commands in flight at most (2 descriptors each) */
 #define GPU_DRIVER_SLOT_BYTES             1024u       /* per command: command, then response */
 #define GPU_DRIVER_CMD_BYTES              512u        /* command part of a slot */
@@ -94,6 +94,8 @@ typedef struct gpu_driver_stats {
     uint64_t reinit_failed;  /* re-initialisations that failed */
     uint64_t edid_fetched;   /* GET_EDID answers that held a valid base block */
     uint64_t edid_refused;   /* GET_EDID answers refused (error, short, bad header or checksum, no timing) */
+    uint64_t cursor_cmds;    /* commands sent on the cursor queue */
+    uint64_t held;           /* requests held back by the ordering rule (cursor after control or the reverse) */
 } gpu_driver_stats_t;
 
 /* One command in flight. */
@@ -108,6 +110,12 @@ typedef struct gpu_driver_slot {
     uint32_t submit_tick; /* drv->ticks when it was sent */
     uint32_t scanout;     /* GPU_DRIVER_REQ_EDID: the scanout asked about */
 } gpu_driver_slot_t;
+
+/* The last UPDATE_CURSOR sent for a scanout: a MOVE_CURSOR repeats it (QEMU hides a cursor moved without one). */
+typedef struct gpu_driver_cursor {
+    uint32_t resource_id; /* device id, 0: hidden */
+    uint32_t hot_x, hot_y;
+} gpu_driver_cursor_t;
 
 /* What a scanout's EDID said (gpu_driver_edid.c); copied into every GET_DISPLAY_INFO answer. */
 typedef struct gpu_driver_edid {
@@ -148,6 +156,12 @@ typedef struct gpu_driver {
     bool resp_pushed; /* responses published in this handler */
     bool req_popped;  /* requests consumed in this handler */
     gpu_driver_stats_t stats;
+
+    /* The cursor queue (gpu_driver_cursor.c) and the ordering rule that keeps it in step with the control queue. */
+    uint32_t cursor_in_flight;                     /* cursor commands at the device: 0 or 1 */
+    bool has_held;                                 /* `held` was taken and waits for its turn */
+    gpu_req_t held;                                /* private copy of a request the ordering rule holds back */
+    gpu_driver_cursor_t cursors[GPU_MAX_SCANOUTS]; /* per scanout, reset with the device */
 } gpu_driver_t;
 
 gpu_driver_init_result_t gpu_driver_init(gpu_driver_t *drv, const gpu_driver_config_t *cfg);

@@ -251,6 +251,7 @@ const char *gpu_driver_device_start(gpu_driver_t *drv)
     setup_slots(drv, l.slots_off, slots);
     drv->display_known = false; /* a fresh device: GET_DISPLAY_INFO first (gpu_driver.c) */
     drv->info_in_flight = 0;
+    gpu_driver_cursor_reset(drv);
     drv->num_scanouts = gpu_driver_read_num_scanouts(drv);
     gpu_driver_edid_reset(drv);
     ops(drv)->set_status(tctx(drv), VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |

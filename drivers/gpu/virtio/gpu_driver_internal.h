@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "gpu_driver.h"
@@ -59,3 +60,29 @@ void gpu_driver_edid_build(gpu_driver_t *drv, gpu_driver_slot_t *s, uint8_t *cmd
 uint64_t gpu_driver_edid_buffer_io(const gpu_driver_t *drv, uint32_t scanout);
 const uint8_t *gpu_driver_edid_buffer(const gpu_driver_t *drv, uint32_t scanout);
 void gpu_driver_edid_complete(gpu_driver_t *drv, const gpu_driver_slot_t *s, uint32_t status);
+
+/* gpu_driver_cursor.c: UPDATE_CURSOR and MOVE_CURSOR on the cursor queue (see there). */
+static inline bool gpu_driver_is_cursor(uint32_t code)
+{
+    return code == GPU_REQ_UPDATE_CURSOR || code == GPU_REQ_MOVE_CURSOR;
+}
+/*
+ * Would sending a request with `code` now break the ordering rule of
+ * gpu_driver_cursor.c? A cursor command waits while anything is at the
+ * device, anything else while a cursor command is; never on a down device
+ * (it answers at once). Inline: every request asks.
+ */
+static inline bool gpu_driver_cursor_must_wait(const gpu_driver_t *drv, uint32_t code)
+{
+    if (!drv->ready) {
+        return false;
+    }
+    if (gpu_driver_is_cursor(code)) {
+        return drv->num_free_slots != drv->num_slots;
+    }
+    return drv->cursor_in_flight != 0;
+}
+void gpu_driver_cursor_submit(gpu_driver_t *drv, const gpu_req_t *req);
+uint32_t gpu_driver_cursor_harvest(gpu_driver_t *drv);
+void gpu_driver_cursor_publish(gpu_driver_t *drv);
+void gpu_driver_cursor_reset(gpu_driver_t *drv);

@@ -3,7 +3,7 @@
 # platform build adds $(GPU_DRIVER_GLUE_SRCS).
 GPU_DRIVER_DIR := drivers/gpu/virtio
 GPU_DRIVER_CORE_SRCS := $(addprefix $(GPU_DRIVER_DIR)/,gpu_driver.c gpu_driver_init.c gpu_driver_cmds.c \
-	gpu_driver_recover.c gpu_driver_edid.c virtq.c virtio_mmio_transport.c)
+	gpu_driver_recover.c gpu_driver_edid.c gpu_driver_cursor.c virtq.c virtio_mmio_transport.c)
 GPU_DRIVER_GLUE_SRCS := $(GPU_DRIVER_DIR)/gpu_driver_glue.c
 
 # The glue is built by the platforms; here it is compiled (not linked) so that it cannot rot.

@@ -126,6 +126,7 @@ typedef struct gpu_virt_notify {
 #define GPU_VIRT_RELEASE_SCAN   2u /* disabling its scanouts */
 #define GPU_VIRT_RELEASE_RES    3u /* unreffing its resources */
 #define GPU_VIRT_RELEASE_WAIT   4u /* waiting for those requests */
+#define GPU_VIRT_RELEASE_CURSOR 5u /* hiding its cursors (between DRAIN and SCAN) */
 #define GPU_VIRT_NO_OWNER       0xffu
 
 /*
@@ -156,7 +157,8 @@ typedef struct gpu_virt_resource {
     uint8_t busy;         /* a create, unref, attach or detach of it is at the driver */
     uint8_t has_backing;  /* memory attached (blobs: from create until detach) */
     uint8_t scanout_refs; /* SET_SCANOUT(_BLOB) naming it at the driver: at most one per device scanout */
-    uint8_t _pad;
+    /* 2D only: its GPU_FORMAT_* (every one is below 256) */
+    uint8_t format;
     uint16_t scanout_mask; /* bit s: device scanout s shows it */
     uint32_t device_id;    /* its id on the driver connection */
     uint16_t width;        /* 2D only; <= 16384 */
@@ -166,6 +168,7 @@ typedef struct gpu_virt_resource {
 
 _Static_assert(sizeof(gpu_virt_resource_t) == 24, "resource slot size");
 _Static_assert(GPU_MAX_SCANOUTS < 256, "scanout_refs fits a byte");
+_Static_assert(GPU_FORMAT_R8G8B8X8_UNORM < 256, "a format fits a byte");
 
 /*
  * A request the driver has not answered yet: what its answer needs, not a
@@ -191,7 +194,9 @@ _Static_assert(sizeof(gpu_virt_inflight_t) == 24, "in-flight record size");
 typedef struct gpu_virt_scanout {
     uint8_t owner; /* client index, GPU_VIRT_NO_OWNER if none */
     uint8_t busy;  /* a set-scanout of it is at the driver */
-    uint16_t _pad;
+    /* the device may show a cursor its owner set (set by an OK show or a DEVICE_ERROR, cleared by an OK hide) */
+    uint8_t cursor;
+    uint8_t _pad;
     uint32_t resource_id; /* owner's resource id it shows, 0 if disabled */
     gpu_rect_t rect;      /* the rectangle of the resource it shows (blob flushes must touch it) */
     gpu_rect_t pending;   /* while busy: the rectangle the set-scanout at the driver shows */

@@ -321,3 +321,44 @@ uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, c
     }
     return check_blob_flush(virt, r, &f->rect);
 }
+
+/* ---- UPDATE_CURSOR and MOVE_CURSOR ---- */
+
+/* Is `r` a cursor image: 2D, GPU_CURSOR_SIDE square, GPU_CURSOR_FORMAT, with backing? */
+static bool cursor_image_valid(const gpu_virt_resource_t *r)
+{
+    return r->kind == GPU_VIRT_KIND_2D && r->width == GPU_CURSOR_SIDE && r->height == GPU_CURSOR_SIDE &&
+           r->format == GPU_CURSOR_FORMAT && r->has_backing;
+}
+
+uint32_t virt_check_update_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_update_cursor_t *u,
+                                  uint32_t *device_id)
+{
+    uint32_t status = scanout_lookup(virt, cl, u->scanout_id);
+    *device_id = GPU_RESOURCE_ID_NONE;
+    if (status != GPU_STATUS_OK || u->resource_id == GPU_RESOURCE_ID_NONE) {
+        return status != GPU_STATUS_OK ? status : VERDICT_FORWARD; /* resource 0: hide, the rest ignored */
+    }
+    const gpu_virt_resource_t *r = NULL;
+    status = res_lookup(cl, u->resource_id, &r);
+    if (status != GPU_STATUS_OK) {
+        return status;
+    }
+    if (!cursor_image_valid(r) || u->hot_x >= GPU_CURSOR_SIDE || u->hot_y >= GPU_CURSOR_SIDE) {
+        return GPU_STATUS_INVALID_PARAMETER;
+    }
+    if (u->x > GPU_CURSOR_MAX_POS || u->y > GPU_CURSOR_MAX_POS) {
+        return GPU_STATUS_OUT_OF_BOUNDS;
+    }
+    *device_id = r->device_id;
+    return VERDICT_FORWARD;
+}
+
+uint32_t virt_check_move_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_move_cursor_t *m)
+{
+    uint32_t status = scanout_lookup(virt, cl, m->scanout_id);
+    if (status != GPU_STATUS_OK) {
+        return status;
+    }
+    return m->x > GPU_CURSOR_MAX_POS || m->y > GPU_CURSOR_MAX_POS ? GPU_STATUS_OUT_OF_BOUNDS : VERDICT_FORWARD;
+}

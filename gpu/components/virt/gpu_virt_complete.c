@@ -87,7 +87,7 @@ static void complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const 
 #define SETTLING_CODES                                                                                                 \
     ((1u << GPU_REQ_RESOURCE_CREATE_2D) | (1u << GPU_REQ_RESOURCE_CREATE_BLOB) | (1u << GPU_REQ_RESOURCE_UNREF) |      \
      (1u << GPU_REQ_RESOURCE_ATTACH_BACKING) | (1u << GPU_REQ_RESOURCE_DETACH_BACKING) | (1u << GPU_REQ_SET_SCANOUT) | \
-     (1u << GPU_REQ_SET_SCANOUT_BLOB))
+     (1u << GPU_REQ_SET_SCANOUT_BLOB) | (1u << GPU_REQ_UPDATE_CURSOR))
 
 /* The bookkeeping an answer to client request `e` settles (one of SETTLING_CODES). */
 VIRT_COLD static void complete_settle(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_virt_inflight_t *e,
@@ -106,6 +106,9 @@ VIRT_COLD static void complete_settle(gpu_virt_t *virt, gpu_virt_client_t *cl, c
         break;
     case GPU_REQ_RESOURCE_DETACH_BACKING:
         complete_backing(virt_res_checked(cl, e->resource_id), status, false);
+        break;
+    case GPU_REQ_UPDATE_CURSOR:
+        virt_cursor_complete(virt, e, status);
         break;
     default:
         complete_set_scanout(virt, cl, e, status);

@@ -139,6 +139,7 @@ bool virt_device_forget(gpu_virt_t *virt)
     for (uint32_t s = 0; s < GPU_MAX_SCANOUTS; s++) {
         virt->scanouts[s].resource_id = 0;
         virt->scanouts[s].busy = 0;
+        virt->scanouts[s].cursor = 0; /* a fresh device shows no cursor */
     }
     for (uint32_t i = 0; i < virt->num_clients; i++) {
         client_forget(virt, &virt->clients[i], i);

@@ -17,7 +17,10 @@
  * request that depends on a busy object is held (the client's queue is not
  * read further) until the answer comes, so every check is made on settled
  * state and completions may arrive in any order. TRANSFER_TO_2D and
- * RESOURCE_FLUSH on a settled resource are pipelined freely.
+ * RESOURCE_FLUSH on a settled resource are pipelined freely, and so are
+ * UPDATE_CURSOR and MOVE_CURSOR on a settled scanout (and resource): they
+ * make nothing busy, because the device copies the cursor image and the
+ * driver keeps cursor commands in order with the others.
  */
 #include <string.h>
 
@@ -233,6 +236,7 @@ VIRT_COLD static uint32_t send_create_2d(gpu_virt_t *virt, gpu_virt_client_t *cl
     gpu_virt_resource_t *r = res_create(virt, cl, c->resource_id, GPU_VIRT_KIND_2D);
     r->width = (uint16_t)c->width; /* both checked <= 16384 */
     r->height = (uint16_t)c->height;
+    r->format = (uint8_t)c->format; /* checked: one of GPU_FORMAT_* */
     cl->memory += (uint64_t)c->width * c->height * GPU_BYTES_PER_PIXEL;
     gpu_req_t *slot_shared = forward_begin(virt, cl, req, c->resource_id, 0, sizeof(*c));
     slot_shared->create_2d = (gpu_req_create_2d_t){r->device_id, c->format, c->width, c->height};
@@ -348,6 +352,42 @@ VIRT_COLD static uint32_t send_set_scanout_blob(gpu_virt_t *virt, gpu_virt_clien
     return VERDICT_SENT;
 }
 
+/* UPDATE_CURSOR: on the device scanout, with the resource's device id; a hide (resource 0) carries nothing else. */
+VIRT_COLD static uint32_t send_update_cursor(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+{
+    const gpu_req_update_cursor_t *c = &req->update_cursor;
+    uint32_t device_id = GPU_RESOURCE_ID_NONE;
+    uint32_t verdict = admit(virt, cl, virt_check_update_cursor(virt, cl, c, &device_id), s);
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    uint32_t ds = cl->cfg->scanouts[c->scanout_id];
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, c->resource_id, ds, sizeof(*c));
+    gpu_req_update_cursor_t d = {.scanout_id = ds};
+    if (device_id != GPU_RESOURCE_ID_NONE) {
+        d = *c;
+        d.scanout_id = ds;
+        d.resource_id = device_id;
+    }
+    slot_shared->update_cursor = d;
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
+}
+
+VIRT_COLD static uint32_t send_move_cursor(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+{
+    const gpu_req_move_cursor_t *c = &req->move_cursor;
+    uint32_t verdict = admit(virt, cl, virt_check_move_cursor(virt, cl, c), s);
+    if (verdict != VERDICT_FORWARD) {
+        return verdict;
+    }
+    uint32_t ds = cl->cfg->scanouts[c->scanout_id];
+    gpu_req_t *slot_shared = forward_begin(virt, cl, req, GPU_RESOURCE_ID_NONE, ds, sizeof(*c));
+    slot_shared->move_cursor = (gpu_req_move_cursor_t){ds, c->x, c->y};
+    virt_driver_stage(virt);
+    return VERDICT_SENT;
+}
+
 /* Everything but TRANSFER_TO_2D and RESOURCE_FLUSH on an initialised client. */
 VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
@@ -375,6 +415,10 @@ VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl
         return send_transfer(virt, cl, req, s);
     case GPU_REQ_RESOURCE_FLUSH:
         return send_flush(virt, cl, req, s);
+    case GPU_REQ_UPDATE_CURSOR:
+        return send_update_cursor(virt, cl, req, s);
+    case GPU_REQ_MOVE_CURSOR:
+        return send_move_cursor(virt, cl, req, s);
     default:
         return GPU_STATUS_UNSUPPORTED;
     }

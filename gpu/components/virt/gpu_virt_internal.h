@@ -10,6 +10,7 @@
  *   gpu_virt_state.c     bookkeeping: device ids, memory, resources, scanouts
  *   gpu_virt_display.c   the display-info cache, display events, device loss
  *   gpu_virt_release.c   releasing a client
+ *   gpu_virt_cursor.c    the cursor: what its answers settle, hiding it at a release
  */
 #pragma once
 
@@ -140,6 +141,9 @@ uint32_t virt_check_set_scanout_blob(const gpu_virt_t *virt, const gpu_virt_clie
 uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t, uint32_t *device_id);
 uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f,
                           uint32_t *device_id);
+uint32_t virt_check_update_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_update_cursor_t *u,
+                                  uint32_t *device_id);
+uint32_t virt_check_move_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_move_cursor_t *m);
 
 /* ---- gpu_virt_state.c ---- */
 
@@ -173,3 +177,9 @@ bool virt_device_forget(gpu_virt_t *virt);
 void virt_release_begin(gpu_virt_t *virt, gpu_virt_client_t *cl);
 uint32_t virt_release_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin);
 void virt_release_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status);
+
+/* ---- gpu_virt_cursor.c ---- */
+
+void virt_cursor_complete(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status);
+bool virt_release_cursors(gpu_virt_t *virt, gpu_virt_client_t *cl, bool round_robin);
+void virt_cursor_release_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status);

@@ -89,9 +89,11 @@ static bool release_step(gpu_virt_t *virt, gpu_virt_client_t *cl, bool round_rob
         if (cl->inflight != 0) {
             return false;
         }
-        cl->release_phase = GPU_VIRT_RELEASE_SCAN;
+        cl->release_phase = GPU_VIRT_RELEASE_CURSOR;
         cl->release_cursor = 0;
         return true;
+    case GPU_VIRT_RELEASE_CURSOR:
+        return virt_release_cursors(virt, cl, round_robin);
     case GPU_VIRT_RELEASE_SCAN:
         return release_scanouts(virt, cl, round_robin);
     case GPU_VIRT_RELEASE_RES:
@@ -122,6 +124,10 @@ void virt_release_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t 
 {
     gpu_virt_client_t *cl = &virt->clients[e->client];
     cl->release_inflight--;
+    if (e->code == GPU_REQ_UPDATE_CURSOR) {
+        virt_cursor_release_done(virt, e, status);
+        return;
+    }
     if (e->code == GPU_REQ_SET_SCANOUT) {
         virt->scanouts[e->scanout].busy = 0;
         if (status == GPU_STATUS_OK) {

@@ -32,7 +32,9 @@
 #define GPU_REQ_SET_SCANOUT_BLOB        8u
 #define GPU_REQ_TRANSFER_TO_2D          9u
 #define GPU_REQ_RESOURCE_FLUSH          10u
-#define GPU_REQ_MAX                     GPU_REQ_RESOURCE_FLUSH
+#define GPU_REQ_UPDATE_CURSOR           11u
+#define GPU_REQ_MOVE_CURSOR             12u
+#define GPU_REQ_MAX                     GPU_REQ_MOVE_CURSOR
 
 /* Response status codes (gpu_resp_t.status). */
 #define GPU_STATUS_OK                  0u /* the request took effect */
@@ -66,6 +68,15 @@
 
 /* Smallest side of a rectangle a scanout shows: virtio-gpu devices (QEMU) refuse smaller ones. */
 #define GPU_MIN_SCANOUT_SIDE 16u
+
+/*
+ * The cursor (UPDATE_CURSOR, MOVE_CURSOR): a GPU_CURSOR_SIDE x GPU_CURSOR_SIDE
+ * image in GPU_CURSOR_FORMAT (DRM's ARGB8888), its hot spot placed at a
+ * position no further than GPU_CURSOR_MAX_POS along either axis.
+ */
+#define GPU_CURSOR_SIDE    64u
+#define GPU_CURSOR_FORMAT  GPU_FORMAT_B8G8R8A8_UNORM
+#define GPU_CURSOR_MAX_POS GPU_MAX_DIMENSION
 
 /* True for one of the eight GPU_FORMAT_* values. */
 static inline int gpu_format_valid(uint32_t format)
@@ -225,6 +236,28 @@ typedef struct gpu_req_flush {
     gpu_rect_t rect;
 } gpu_req_flush_t;
 
+/*
+ * UPDATE_CURSOR: the cursor of a scanout shows the content of 2D resource
+ * `resource_id` (64x64 B8G8R8A8, with backing) as it is when the request
+ * takes effect, its pixel (hot_x, hot_y) at position (x, y) of the scanout.
+ * Resource 0 hides the cursor (the other fields are then ignored).
+ */
+typedef struct gpu_req_update_cursor {
+    uint32_t scanout_id;
+    uint32_t resource_id;
+    uint32_t x; /* hot spot position on the scanout, <= GPU_CURSOR_MAX_POS */
+    uint32_t y;
+    uint32_t hot_x; /* hot spot within the image, < GPU_CURSOR_SIDE */
+    uint32_t hot_y;
+} gpu_req_update_cursor_t;
+
+/* MOVE_CURSOR: the cursor's hot spot is now at (x, y) of the scanout; image and visibility unchanged. */
+typedef struct gpu_req_move_cursor {
+    uint32_t scanout_id;
+    uint32_t x; /* <= GPU_CURSOR_MAX_POS */
+    uint32_t y;
+} gpu_req_move_cursor_t;
+
 /* One request queue entry. */
 typedef struct gpu_req {
     uint32_t code; /* GPU_REQ_* */
@@ -239,6 +272,8 @@ typedef struct gpu_req {
         gpu_req_set_scanout_blob_t set_scanout_blob;
         gpu_req_transfer_to_2d_t transfer_to_2d;
         gpu_req_flush_t flush;
+        gpu_req_update_cursor_t update_cursor;
+        gpu_req_move_cursor_t move_cursor;
         uint8_t raw[56];
     };
 } gpu_req_t;
@@ -274,6 +309,9 @@ _Static_assert(offsetof(gpu_req_set_scanout_blob_t, offset) == 40, "set_scanout_
 _Static_assert(sizeof(gpu_req_transfer_to_2d_t) == 32, "transfer_to_2d size");
 _Static_assert(offsetof(gpu_req_transfer_to_2d_t, offset) == 24, "transfer_to_2d offset offset");
 _Static_assert(sizeof(gpu_req_flush_t) == 20, "flush size");
+_Static_assert(sizeof(gpu_req_update_cursor_t) == 24, "update_cursor size");
+_Static_assert(offsetof(gpu_req_update_cursor_t, hot_x) == 16, "update_cursor hot_x offset");
+_Static_assert(sizeof(gpu_req_move_cursor_t) == 12, "move_cursor size");
 _Static_assert(sizeof(gpu_req_t) == 64, "gpu_req_t is one cache line");
 _Static_assert(offsetof(gpu_req_t, create_blob) == 8, "request body offset");
 _Static_assert(sizeof(gpu_resp_t) == 16, "gpu_resp_t size");

@@ -3,10 +3,11 @@
  *
  *   vgpu-backend --fd N [--scanouts N] [--mode WxH] [--png DIR] [--ctl SOCKET] [--sdl 1]
  *
- * Options: opts.h. A frame is new when a flush changed a scanout or the scanout was turned off or on. The
+ * Options: opts.h. A frame is new when a flush changed a scanout, the scanout was turned off or on, or a
+ * cursor command reached it; frames (window, PNGs) show the cursor plane composed over the scanout. The
  * control socket answers, one line each:
  *
- *   dump I PATH      the framebuffer of scanout I as PNG -> "ok WxH FLUSHES"
+ *   dump I PATH      the framebuffer of scanout I as PNG, without the cursor (as QEMU's screendump) -> "ok WxH FLUSHES"
  *   mode I W H ON    change scanout I's display (a display-change event) -> "ok"
  *   flushes I        -> "ok FLUSHES"
  *
@@ -17,6 +18,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
@@ -31,6 +33,7 @@ typedef struct {
     frames_t out;
     uint32_t flushes_seen[VGPU_MODEL_MAX_SCANOUTS];
     uint32_t resource_seen[VGPU_MODEL_MAX_SCANOUTS]; /* 0: disabled (the framebuffer turns black) */
+    uint32_t cursor_seen;                            /* cursor commands (updates + moves) seen */
 } be_frames_t;
 
 static vgpu_model_t *make_model(backend_t *b, const be_opts_t *o)
@@ -48,9 +51,30 @@ static vgpu_model_t *make_model(backend_t *b, const be_opts_t *o)
     return vgpu_model_create(&cfg);
 }
 
+/* What each scanout displays, cursor included, for the frames: kept until the next frame of that scanout. */
+static uint32_t *shown[VGPU_MODEL_MAX_SCANOUTS];
+
 static const uint32_t *model_image(void *ctx, uint32_t idx, uint32_t *w, uint32_t *h)
 {
-    return vgpu_model_framebuffer(((backend_t *)ctx)->model, idx, w, h);
+    if (idx >= VGPU_MODEL_MAX_SCANOUTS) {
+        return NULL;
+    }
+    free(shown[idx]);
+    shown[idx] = vgpu_model_composed(((backend_t *)ctx)->model, idx, w, h);
+    return shown[idx];
+}
+
+/* A cursor command since the last look: the scanout it named has a new frame. */
+static void cursor_update(backend_t *b, be_frames_t *f)
+{
+    vgpu_model_cursor_t c;
+    vgpu_model_cursor_state(b->model, &c);
+    if (c.updates + c.moves != f->cursor_seen) {
+        f->cursor_seen = c.updates + c.moves;
+        if (c.scanout_id < b->num_scanouts) {
+            frames_changed(&f->out, c.scanout_id);
+        }
+    }
 }
 
 /* Marks the scanouts that changed; returns ms until the next frame output is due, or -1. */
@@ -66,6 +90,7 @@ static int frames_update(backend_t *b, be_frames_t *f)
             frames_changed(&f->out, i);
         }
     }
+    cursor_update(b, f);
     return frames_poll(&f->out);
 }
 
