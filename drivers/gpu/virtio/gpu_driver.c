@@ -373,19 +373,45 @@ static bool reserve_response(gpu_driver_t *drv)
     return !gpu_queue_producer_arm(&drv->resp_q);
 }
 
+/* Consumer side: hand back the `taken` request slots read since the last hand-back, once. */
+static void release_requests(gpu_driver_t *drv, uint32_t *taken)
+{
+    if (*taken != 0) {
+        gpu_queue_consumer_release(&drv->req_q, *taken); /* (R2): pairs with the virtualiser's (A2) */
+        drv->req_popped = true;
+        *taken = 0;
+    }
+}
+
+/*
+ * Consumer side: take requests while there are command resources and answer
+ * room. The fill level is read once per look (A1) and the slots are handed
+ * back once per look (R2), not per request; each request is copied out of
+ * its slot once and only the copy is used.
+ */
 static void take_requests(gpu_driver_t *drv)
 {
+    uint32_t taken = 0;
+    uint32_t ready = 0;
     while (have_command_resources(drv) && reserve_response(drv)) {
-        gpu_req_t req;
-        if (!gpu_req_dequeue(&drv->req_q, &req)) {
-            if (gpu_queue_consumer_arm(&drv->req_q)) {
+        if (ready == 0) {
+            release_requests(drv, &taken);         /* before arming: the arm's re-check counts from our head */
+            ready = gpu_queue_length(&drv->req_q); /* (A1): pairs with the virtualiser's (R1) */
+            if (ready == 0 && gpu_queue_consumer_arm(&drv->req_q)) {
                 break; /* empty: the virtualiser notifies us on its next enqueue */
             }
-            continue;
+            ready = gpu_queue_cached_length(&drv->req_q); /* the arm's re-check may have refreshed it */
+            if (ready == 0) {
+                continue;
+            }
         }
-        drv->req_popped = true;
+        gpu_req_t req;
+        memcpy(&req, gpu_queue_slot(&drv->req_q, drv->req_q.own + taken, sizeof(req)), sizeof(req)); /* read once */
+        taken++;
+        ready--;
         handle_request(drv, &req);
     }
+    release_requests(drv, &taken);
     if (drv->ready && virtq_publish(&drv->ctrl)) {
         drv->stats.notifies++;
         ops(drv)->queue_notify(tctx(drv), VIRTIO_GPU_QUEUE_CONTROL);
