@@ -3,6 +3,7 @@
  * or tests (they use gpu_virt.h).
  *
  *   gpu_virt.c           entry points, configuration check, the event loop, notifications
+ *   gpu_virt_check.h     the checks' predicates, the streaming checks' fast path (inline)
  *   gpu_virt_check.c     the checks: pure predicates on a request copy and settled state
  *   gpu_virt_forward.c   taking client requests in batches, one dispatch per request
  *                        (check, then forward into the driver queue)
