@@ -1,5 +1,7 @@
 # Driver instructions per request under callgrind (make bench).
-$(BUILD)/bench/bench_driver: bench/driver/bench_driver.c tests/support/fake_transport.c $(GPU_DRIVER_CORE_SRCS) $(ALL_HEADERS)
+# drivers/ is read after bench/, so $(GPU_DRIVER_CORE_SRCS) is still empty here: depend on the
+# driver directory's sources instead, or an edited driver leaves a stale binary behind.
+$(BUILD)/bench/bench_driver: bench/driver/bench_driver.c tests/support/fake_transport.c $(wildcard drivers/gpu/virtio/*.c) $(ALL_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -I$(GPU_DRIVER_DIR) -Itests/support -o $@ bench/driver/bench_driver.c tests/support/fake_transport.c \
 		$(GPU_DRIVER_CORE_SRCS)

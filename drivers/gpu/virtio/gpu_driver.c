@@ -381,13 +381,49 @@ static bool reserve_response(gpu_driver_t *drv)
     return !gpu_queue_producer_arm(&drv->resp_q);
 }
 
+/* Consumer side: hand back the `taken` request slots read since the last hand-back, once. */
+static void release_requests(gpu_driver_t *drv, uint32_t *taken)
+{
+    if (*taken != 0) {
+        gpu_queue_consumer_release(&drv->req_q, *taken); /* (R2): pairs with the virtualiser's (A2) */
+        drv->req_popped = true;
+        *taken = 0;
+    }
+}
+
+/*
+ * Consumer side: the next request from the queue into *req. The fill level
+ * is read once per look (A1) into *ready and the slots are handed back once
+ * per look (R2), not per request; each request is copied out of its slot
+ * once and only the copy is used. Returns 1 for a request, 0 when the queue
+ * is empty and armed, -1 to look again (the arm found a request).
+ */
+static int next_queued(gpu_driver_t *drv, gpu_req_t *req, uint32_t *taken, uint32_t *ready)
+{
+    if (*ready == 0) {
+        release_requests(drv, taken);           /* before arming: the arm's re-check counts from our head */
+        *ready = gpu_queue_length(&drv->req_q); /* (A1): pairs with the virtualiser's (R1) */
+        if (*ready == 0 && gpu_queue_consumer_arm(&drv->req_q)) {
+            return 0; /* empty: the virtualiser notifies us on its next enqueue */
+        }
+        *ready = gpu_queue_cached_length(&drv->req_q); /* the arm's re-check may have refreshed it */
+        if (*ready == 0) {
+            return -1;
+        }
+    }
+    memcpy(req, gpu_queue_slot(&drv->req_q, drv->req_q.own + *taken, sizeof(*req)), sizeof(*req)); /* read once */
+    (*taken)++;
+    (*ready)--;
+    return 1;
+}
+
 /*
  * The next request to handle, into *req: the held one once the ordering
  * rule lets it go, else the next one from the queue (which the rule may hold
  * in turn: gpu_driver_cursor.c). Returns 1 for a request, 0 to stop (empty
- * and armed, or held), -1 to look again (the arm found a request).
+ * and armed, or held), -1 to look again.
  */
-static int next_request(gpu_driver_t *drv, gpu_req_t *req)
+static int next_request(gpu_driver_t *drv, gpu_req_t *req, uint32_t *taken, uint32_t *ready)
 {
     if (drv->has_held) {
         if (gpu_driver_cursor_must_wait(drv, drv->held.code)) {
@@ -397,25 +433,23 @@ static int next_request(gpu_driver_t *drv, gpu_req_t *req)
         drv->has_held = false;
         return 1;
     }
-    if (!gpu_req_dequeue(&drv->req_q, req)) {
-        return gpu_queue_consumer_arm(&drv->req_q) ? 0
-                                                   : -1; /* empty: the virtualiser notifies us on its next enqueue */
-    }
-    drv->req_popped = true;
-    if (gpu_driver_cursor_must_wait(drv, req->code)) {
+    int got = next_queued(drv, req, taken, ready);
+    if (got > 0 && gpu_driver_cursor_must_wait(drv, req->code)) {
         drv->held = *req; /* its response slot stays reserved: nothing else is taken before it */
         drv->has_held = true;
         drv->stats.held++;
         return 0;
     }
-    return 1;
+    return got;
 }
 
 static void take_requests(gpu_driver_t *drv)
 {
+    uint32_t taken = 0;
+    uint32_t ready = 0;
     while (have_command_resources(drv) && reserve_response(drv)) {
         gpu_req_t req;
-        int got = next_request(drv, &req);
+        int got = next_request(drv, &req, &taken, &ready);
         if (got == 0) {
             break;
         }
@@ -423,6 +457,7 @@ static void take_requests(gpu_driver_t *drv)
             handle_request(drv, &req);
         }
     }
+    release_requests(drv, &taken);
     if (drv->ready && virtq_publish(&drv->ctrl)) {
         drv->stats.notifies++;
         ops(drv)->queue_notify(tctx(drv), VIRTIO_GPU_QUEUE_CONTROL);

@@ -47,38 +47,6 @@ bool virtq_init(virtq_t *q, uint16_t size, void *mem, uint64_t io)
     return true;
 }
 
-bool virtq_add(virtq_t *q, const virtq_buf_t *bufs, uint16_t n, uint32_t token)
-{
-    if (n == 0 || n > q->num_free) {
-        return false;
-    }
-    uint16_t head = q->free_head;
-    uint16_t d = head;
-    uint32_t writable = 0;
-    for (uint16_t i = 0; i < n; i++) {
-        uint16_t flags = bufs[i].device_writes ? VIRTQ_DESC_F_WRITE : 0;
-        if (i + 1 < n) {
-            flags |= VIRTQ_DESC_F_NEXT;
-        }
-        q->desc_shared[d].addr = bufs[i].io_addr;
-        q->desc_shared[d].len = bufs[i].len;
-        q->desc_shared[d].flags = flags;
-        q->desc_shared[d].next = (i + 1 < n) ? q->next[d] : 0;
-        writable += bufs[i].device_writes ? bufs[i].len : 0;
-        if (i + 1 < n) {
-            d = q->next[d];
-        }
-    }
-    q->free_head = q->next[d];
-    q->num_free = (uint16_t)(q->num_free - n);
-    q->chain_len[head] = n;
-    q->token[head] = token;
-    q->writable_len[head] = writable;
-    q->avail_shared->ring[q->avail_idx & (q->size - 1)] = head;
-    q->avail_idx++;
-    return true;
-}
-
 bool virtq_publish(virtq_t *q)
 {
     if (q->avail_idx == q->published) {

@@ -72,8 +72,44 @@ static inline uint16_t virtq_num_free(const virtq_t *q)
  * Writes a chain of n buffers and queues its head in the avail ring (not yet
  * visible: see virtq_publish). Returns false if fewer than n descriptors are
  * free.
+ *
+ * Inline, so that the driver's one call (n = 2) is unrolled. Each
+ * descriptor is written whole, once; every private field it needs is
+ * read before that store, and the private fields are updated after the
+ * chain is written, so the compiler need not read them again after a store
+ * to shared memory.
  */
-bool virtq_add(virtq_t *q, const virtq_buf_t *bufs, uint16_t n, uint32_t token);
+static inline bool virtq_add(virtq_t *q, const virtq_buf_t *bufs, uint16_t n, uint32_t token)
+{
+    uint16_t num_free = q->num_free;
+    if (n == 0 || n > num_free) {
+        return false;
+    }
+    uint16_t head = q->free_head;
+    uint16_t avail_idx = q->avail_idx;
+    uint16_t ring_mask = (uint16_t)(q->size - 1);
+    virtq_desc_t *desc_shared = q->desc_shared;
+    uint16_t d = head;
+    uint16_t link = 0;
+    uint32_t writable = 0;
+    for (uint16_t i = 0; i < n; i++) {
+        link = q->next[d];
+        bool more = i + 1 < n;
+        uint16_t flags = (uint16_t)((bufs[i].device_writes ? VIRTQ_DESC_F_WRITE : 0) | (more ? VIRTQ_DESC_F_NEXT : 0));
+        writable += bufs[i].device_writes ? bufs[i].len : 0;
+        desc_shared[d] =
+                (virtq_desc_t){.addr = bufs[i].io_addr, .len = bufs[i].len, .flags = flags, .next = more ? link : 0};
+        d = link;
+    }
+    q->free_head = link;
+    q->num_free = (uint16_t)(num_free - n);
+    q->chain_len[head] = n;
+    q->token[head] = token;
+    q->writable_len[head] = writable;
+    q->avail_idx = (uint16_t)(avail_idx + 1);
+    q->avail_shared->ring[avail_idx & ring_mask] = head;
+    return true;
+}
 
 /*
  * Makes every chain added since the last call visible (V1). Returns true if

@@ -200,7 +200,7 @@ static void state_init(gpu_virt_t *virt, const gpu_virt_config_t *cfg)
     virt->num_clients = cfg->num_clients;
     for (uint32_t i = 0; i < GPU_VIRT_MAX_INFLIGHT; i++) {
         virt->inflight[i].driver_id = i;
-        virt->inflight[i].next_free = i + 1;
+        virt->inflight_stack[i] = (uint8_t)(GPU_VIRT_MAX_INFLIGHT - 1 - i); /* entry 0 is taken first */
     }
     virt_devids_reset(virt);
     for (uint32_t s = 0; s < GPU_MAX_SCANOUTS; s++) {
@@ -218,6 +218,7 @@ static void client_init(gpu_virt_t *virt, uint32_t i, uint32_t slot)
     cl->cfg = c;
     cl->index = (uint8_t)i;
     cl->res = &virt->res[slot];
+    cl->max_resources = c->max_resources;
     gpu_queue_init(&cl->req, (void *)(uintptr_t)c->conn.req_queue, c->conn.req_capacity, false);
     gpu_queue_init(&cl->resp, (void *)(uintptr_t)c->conn.resp_queue, c->conn.resp_capacity, true);
     cl->info = (gpu_info_region_t *)(uintptr_t)c->conn.info;

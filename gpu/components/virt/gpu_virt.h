@@ -181,14 +181,14 @@ typedef struct gpu_virt_inflight {
     uint32_t client_id;   /* the client's request id, echoed in its answer */
     uint32_t resource_id; /* client resource id it concerns (0: none) */
     uint32_t epoch;       /* the client's epoch when it was taken (stale after a release) */
-    uint32_t next_free;   /* free-list link */
     uint8_t origin;       /* GPU_VIRT_ORIGIN_* */
     uint8_t client;       /* client index, for client and release requests */
     uint8_t scanout;      /* device scanout of a set-scanout */
     uint8_t code;         /* GPU_REQ_*: the answer must carry it */
 } gpu_virt_inflight_t;
 
-_Static_assert(sizeof(gpu_virt_inflight_t) == 24, "in-flight record size");
+_Static_assert(sizeof(gpu_virt_inflight_t) == 20, "in-flight record size");
+_Static_assert(GPU_VIRT_MAX_INFLIGHT <= 256, "free in-flight slots are stacked as bytes");
 
 /* A device scanout: who owns it and what it shows. */
 typedef struct gpu_virt_scanout {
@@ -208,6 +208,7 @@ typedef struct gpu_virt_client {
     gpu_info_region_t *info;
     const gpu_virt_client_config_t *cfg;
     gpu_virt_resource_t *res;    /* its max_resources slots of gpu_virt_t.res; index = resource id - 1 */
+    uint32_t max_resources;      /* cfg->max_resources, read once at init */
     uint32_t owed;               /* requests taken and not yet answered */
     uint32_t inflight;           /* of those, at the driver */
     uint32_t epoch;              /* bumped by a release: older answers are dropped */
@@ -250,8 +251,8 @@ typedef struct gpu_virt {
     uint32_t pending_released;  /* bit i: release of client i finished in this call */
     uint32_t drv_waiting;       /* bit i: client i's latest step had something for the driver and got no room */
     gpu_display_info_t display; /* the device's display info (cache) */
-    uint32_t inflight_free;     /* head of the in-flight free list, GPU_VIRT_MAX_INFLIGHT if empty */
-    uint32_t inflight_count;
+    uint32_t inflight_count;    /* entries in use; the free ones are inflight_stack[0 .. MAX - count) */
+    uint8_t inflight_stack[GPU_VIRT_MAX_INFLIGHT];
     gpu_virt_inflight_t inflight[GPU_VIRT_MAX_INFLIGHT];
     uint32_t devid_free;    /* head of the device-id free list, 0 if empty */
     uint32_t devid_orphans; /* device ids retired (still charged to their clients) */

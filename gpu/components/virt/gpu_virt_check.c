@@ -8,48 +8,7 @@
  * tests/virt/test_virt_validate.c pair every malformed input with its
  * status. All arithmetic on client values is 64-bit or overflow-checked.
  */
-#include "gpu_virt_internal.h"
-
-/* ---- small predicates ---- */
-
-/* [off, off + len) lies inside [0, size), whatever the values. */
-static bool range_inside(uint64_t off, uint64_t len, uint64_t size)
-{
-    return !(off > size || len > size - off);
-}
-
-static bool rect_empty(const gpu_rect_t *r)
-{
-    return r->width == 0 || r->height == 0;
-}
-
-/* virtio-gpu devices (QEMU) refuse to show a rectangle with a side under GPU_VIRT_MIN_SCANOUT_SIDE. */
-static bool rect_too_small(const gpu_rect_t *r)
-{
-    return r->width < GPU_VIRT_MIN_SCANOUT_SIDE || r->height < GPU_VIRT_MIN_SCANOUT_SIDE;
-}
-
-static bool rect_inside(const gpu_rect_t *r, uint32_t width, uint32_t height)
-{
-    return (uint64_t)r->x + r->width <= width && (uint64_t)r->y + r->height <= height;
-}
-
-/* Do rectangles a and b touch, edges included, as QEMU measures a blob flush against a scanout? */
-static bool rect_touches(const gpu_rect_t *a, const gpu_rect_t *b)
-{
-    return a->x < (uint64_t)b->x + b->width && (uint64_t)a->x + a->width >= b->x && a->y < (uint64_t)b->y + b->height &&
-           (uint64_t)a->y + a->height >= b->y;
-}
-
-/*
- * Rows of `row_bytes` bytes, `rows` (>= 1) of them `stride` apart, starting
- * at `offset`: do they fit in `size` bytes? Overflow-safe for any values.
- */
-static bool layout_fits(uint64_t offset, uint32_t stride, uint32_t rows, uint64_t row_bytes, uint64_t size)
-{
-    uint64_t skip = (uint64_t)stride * (rows - 1); /* both below 2^32: the product fits in 64 bits */
-    return !(skip > size || offset > size - skip || row_bytes > size - skip - offset);
-}
+#include "gpu_virt_check.h"
 
 /* ---- resources and scanouts ---- */
 
@@ -260,7 +219,11 @@ uint32_t virt_check_set_scanout_blob(const gpu_virt_t *virt, const gpu_virt_clie
 
 /* ---- TRANSFER_TO_2D and RESOURCE_FLUSH ---- */
 
-uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t, uint32_t *device_id)
+/*
+ * The streaming checks' whole way (gpu_virt_check.h has their fast path):
+ * the resource is absent, busy, not live or of the other kind, or a blob.
+ */
+uint32_t virt_check_transfer_slow(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t)
 {
     const gpu_virt_resource_t *r = NULL;
     uint32_t status = res_lookup(cl, t->resource_id, &r);
@@ -270,14 +233,7 @@ uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer
     if (r->kind != GPU_VIRT_KIND_2D || !r->has_backing || rect_empty(&t->rect)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }
-    uint32_t stride = (uint32_t)r->width * GPU_BYTES_PER_PIXEL; /* width <= 16384 */
-    uint64_t row_bytes = (uint64_t)t->rect.width * GPU_BYTES_PER_PIXEL;
-    if (!rect_inside(&t->rect, r->width, r->height) ||
-        !layout_fits(t->offset, stride, t->rect.height, row_bytes, r->size)) {
-        return GPU_STATUS_OUT_OF_BOUNDS;
-    }
-    *device_id = r->device_id;
-    return VERDICT_FORWARD;
+    return virt_check_transfer_layout(r, t);
 }
 
 /*
@@ -301,15 +257,13 @@ static uint32_t check_blob_flush(const gpu_virt_t *virt, const gpu_virt_resource
     return touches ? VERDICT_FORWARD : GPU_STATUS_INVALID_PARAMETER;
 }
 
-uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f,
-                          uint32_t *device_id)
+uint32_t virt_check_flush_slow(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f)
 {
     const gpu_virt_resource_t *r = NULL;
     uint32_t status = res_lookup(cl, f->resource_id, &r);
     if (status != GPU_STATUS_OK) {
         return status;
     }
-    *device_id = r->device_id; /* meaningful only with VERDICT_FORWARD */
     if (rect_empty(&f->rect)) {
         return GPU_STATUS_INVALID_PARAMETER;
     }

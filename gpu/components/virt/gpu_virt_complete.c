@@ -144,9 +144,8 @@ static uint32_t response_status(const gpu_virt_inflight_t *e, gpu_resp_t resp)
 static inline void inflight_free(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint32_t slot)
 {
     e->origin = GPU_VIRT_ORIGIN_FREE;
-    e->next_free = virt->inflight_free;
-    virt->inflight_free = slot;
     virt->inflight_count--;
+    virt->inflight_stack[GPU_VIRT_MAX_INFLIGHT - 1 - virt->inflight_count] = (uint8_t)slot;
 }
 
 /* Any answer (the private copy), the whole way: unknown ids, odd answers, settling, the virtualiser's own. */
@@ -207,10 +206,12 @@ bool virt_driver_drain(gpu_virt_t *virt)
     bool any = false;
     for (;;) {
         uint32_t n = gpu_queue_length(&virt->drv_resp); /* (A1) pairs with the driver's (R1) */
+        const gpu_resp_t *slots_shared = (const gpu_resp_t *)virt->drv_resp.slots;
+        uint32_t head = virt->drv_resp.own;
+        uint32_t mask = virt->drv_resp.mask;
         for (uint32_t i = 0; i < n; i++) {
             gpu_resp_t resp;
-            const void *slot_shared = gpu_queue_slot(&virt->drv_resp, virt->drv_resp.own + i, sizeof(resp));
-            memcpy(&resp, slot_shared, sizeof(resp)); /* read once */
+            memcpy(&resp, &slots_shared[(head + i) & mask], sizeof(resp)); /* read once */
             driver_complete(virt, resp);
         }
         if (n != 0) {

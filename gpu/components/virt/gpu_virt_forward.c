@@ -24,7 +24,10 @@
  */
 #include <string.h>
 
-#include "gpu_virt_internal.h"
+#include "gpu_virt_check.h"
+
+/* The forward path of the streaming commands: always inlined into the batch loop. */
+#define VIRT_HOT static inline __attribute__((always_inline))
 
 /* How a serve may send: what every request of it shares. */
 typedef struct serve {
@@ -109,7 +112,7 @@ VIRT_COLD static bool driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl,
  * barrier and nobody it must defer to, so room counted in drv_room is
  * enough; otherwise, or when that ran out, the whole gate decides.
  */
-static inline uint32_t admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, uint32_t verdict, serve_t s)
+VIRT_HOT uint32_t admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, uint32_t verdict, serve_t s)
 {
     if (verdict != VERDICT_FORWARD || (s.fast && virt->drv_room != 0)) {
         return verdict;
@@ -147,13 +150,13 @@ static inline gpu_req_t *forward_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, 
 /* ---- the hot commands: TRANSFER_TO_2D and RESOURCE_FLUSH ---- */
 
 /*
- * A streaming command keeps the client's layout on the driver connection,
- * so its private copy becomes its driver form once admitted: the driver id,
- * the device id, zero in the pad and past the `body` bytes of the body; then
- * it goes into the next driver slot in one copy (written once, never read).
+ * A streaming command keeps the client's layout on the driver connection:
+ * its in-flight record, then its driver form written into the next driver
+ * slot once (shared memory, never read): code, driver id, the `len` bytes
+ * of `body` (the device id already in), zero after them.
  */
-static inline uint32_t forward_copy(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, uint32_t resource_id,
-                                    size_t body)
+VIRT_HOT uint32_t forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, const void *body,
+                                 size_t len, uint32_t resource_id)
 {
     uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.client_id = req->id,
                                                                         .resource_id = resource_id,
@@ -162,38 +165,38 @@ static inline uint32_t forward_copy(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu
                                                                         .client = cl->index,
                                                                         .code = (uint8_t)req->code});
     cl->inflight++;
-    req->id = driver_id;
-    memset(req->raw + body, 0, sizeof(req->raw) - body);
-    *virt_driver_slot(virt) = *req;
+    gpu_req_t *slot_shared = virt_driver_slot(virt);
+    slot_shared->code = req->code;
+    slot_shared->id = driver_id;
+    memcpy(slot_shared->raw, body, len);
+    memset(slot_shared->raw + len, 0, sizeof(slot_shared->raw) - len);
     virt_driver_stage(virt);
     return VERDICT_SENT;
 }
 
-static inline uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+VIRT_HOT uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
-    gpu_req_transfer_to_2d_t *t = &req->transfer_to_2d;
-    uint32_t device_id = 0;
-    uint32_t verdict = admit(virt, cl, virt_check_transfer(cl, t, &device_id), s);
+    const gpu_req_transfer_to_2d_t *t = &req->transfer_to_2d;
+    const gpu_virt_resource_t *r = NULL;
+    uint32_t verdict = admit(virt, cl, virt_check_transfer(cl, t, &r), s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    uint32_t resource_id = t->resource_id;
-    t->resource_id = device_id;
-    t->_pad = 0; /* the offset stays relative to the attached backing, and was checked against it */
-    return forward_copy(virt, cl, req, resource_id, sizeof(*t));
+    /* the offset stays relative to the attached backing, and was checked against it */
+    gpu_req_transfer_to_2d_t d = {.resource_id = r->device_id, .rect = t->rect, ._pad = 0, .offset = t->offset};
+    return forward_stream(virt, cl, req, &d, sizeof(d), t->resource_id);
 }
 
-static inline uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+VIRT_HOT uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
-    gpu_req_flush_t *f = &req->flush;
-    uint32_t device_id = 0;
-    uint32_t verdict = admit(virt, cl, virt_check_flush(virt, cl, f, &device_id), s);
+    const gpu_req_flush_t *f = &req->flush;
+    const gpu_virt_resource_t *r = NULL;
+    uint32_t verdict = admit(virt, cl, virt_check_flush(virt, cl, f, &r), s);
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    uint32_t resource_id = f->resource_id;
-    f->resource_id = device_id;
-    return forward_copy(virt, cl, req, resource_id, sizeof(*f));
+    gpu_req_flush_t d = {.resource_id = r->device_id, .rect = f->rect};
+    return forward_stream(virt, cl, req, &d, sizeof(d), f->resource_id);
 }
 
 /* ---- the other commands (out of line) ---- */
@@ -431,7 +434,7 @@ VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl
  * copy unchanged) or VERDICT_SENT (the copy may have become the driver's
  * form).
  */
-static inline uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+VIRT_HOT uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
     if (req->code == GPU_REQ_TRANSFER_TO_2D && cl->initialised) {
         return send_transfer(virt, cl, req, s);
@@ -471,21 +474,22 @@ static uint32_t answer_room_or_arm(gpu_virt_client_t *cl)
 }
 
 /*
- * Consumer side of the request queue, which looked empty: look again, and
- * if it still is, ask the client to signal its next request (once:
- * req_armed stays set until it notifies us).
+ * Consumer side of the request queue, emptied as far as the last look saw:
+ * ask the client to signal its next request (arm, re-check, cancel: the
+ * re-check is the fresh look, so none is made before it). Once: req_armed
+ * stays set until the client notifies us, and meanwhile a fresh look is
+ * all. Returns the requests ready.
  */
-static uint32_t requests_refresh_or_arm(gpu_virt_client_t *cl)
+static uint32_t requests_arm(gpu_virt_client_t *cl)
 {
-    uint32_t ready = gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
-    if (ready != 0 || cl->req_armed) {
-        return ready;
+    if (cl->req_armed) {
+        return gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
     }
     if (gpu_queue_consumer_arm(&cl->req)) {
         cl->req_armed = 1;
         return 0;
     }
-    return gpu_queue_cached_length(&cl->req); /* the arm's re-check refreshed it */
+    return gpu_queue_cached_length(&cl->req); /* the arm's re-check refreshed it: (A1) */
 }
 
 /* Requests the client may take now, at most `max`: ready, and with room for their answers. */
@@ -497,14 +501,17 @@ static uint32_t client_ready(gpu_virt_client_t *cl, uint32_t max)
     }
     uint32_t ready = gpu_queue_cached_length(&cl->req);
     if (ready == 0) {
-        ready = requests_refresh_or_arm(cl);
+        ready = gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
+    }
+    if (ready == 0) {
+        ready = requests_arm(cl);
     }
     ready = ready < room ? ready : room;
     return ready < max ? ready : max;
 }
 
 /* Dispatch one request and answer it if that is its outcome; returns the outcome. */
-static inline uint32_t request_handle(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+VIRT_HOT uint32_t request_handle(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
     uint32_t outcome = request_dispatch(virt, cl, req, s);
     if (outcome != VERDICT_WAIT && outcome != VERDICT_SENT) {
@@ -588,7 +595,7 @@ uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t bud
             break;
         }
         done += client_batch(virt, cl, n, s, &sent);
-        if (!cl->has_held && gpu_queue_cached_length(&cl->req) == 0 && requests_refresh_or_arm(cl) == 0) {
+        if (!cl->has_held && gpu_queue_cached_length(&cl->req) == 0 && requests_arm(cl) == 0) {
             break; /* emptied: asked for a signal on the next request */
         }
     }

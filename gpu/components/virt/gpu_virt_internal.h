@@ -3,6 +3,7 @@
  * or tests (they use gpu_virt.h).
  *
  *   gpu_virt.c           entry points, configuration check, the event loop, notifications
+ *   gpu_virt_check.h     the checks' predicates, the streaming checks' fast path (inline)
  *   gpu_virt_check.c     the checks: pure predicates on a request copy and settled state
  *   gpu_virt_forward.c   taking client requests in batches, one dispatch per request
  *                        (check, then forward into the driver queue)
@@ -41,13 +42,13 @@ void virt_respond_dropped(uint32_t id); /* gpu_virt_complete.c: logs an answer t
 /* The slot of client resource `id`, or NULL when the id is 0 or above the client's quota. */
 static inline gpu_virt_resource_t *virt_res_slot(const gpu_virt_client_t *cl, uint32_t id)
 {
-    return id - 1 < cl->cfg->max_resources ? &cl->res[id - 1] : NULL; /* id 0 wraps to UINT32_MAX */
+    return id - 1 < cl->max_resources ? &cl->res[id - 1] : NULL; /* id 0 wraps to UINT32_MAX */
 }
 
 /* The slot of a resource id that a check already accepted. */
 static inline gpu_virt_resource_t *virt_res_checked(const gpu_virt_client_t *cl, uint32_t id)
 {
-    assert(id - 1 < cl->cfg->max_resources && "virt_res_checked: id was validated");
+    assert(id - 1 < cl->max_resources && "virt_res_checked: id was validated");
     return &cl->res[id - 1];
 }
 
@@ -85,19 +86,17 @@ static inline void virt_driver_stage(gpu_virt_t *virt)
 }
 
 /*
- * Take an in-flight entry (virt_driver_gate() made sure one is free) and
+ * Take an in-flight entry off the free stack (virt_driver_gate() made sure one is free) and
  * write `rec` into it at once, with a new driver id for its slot (same slot
  * in the low bits, the next generation above). Returns that id.
  */
 static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t rec)
 {
-    uint32_t idx = virt->inflight_free;
-    assert(idx < GPU_VIRT_MAX_INFLIGHT && "virt_inflight_take: virt_driver_gate() was passed");
+    assert(virt->inflight_count < GPU_VIRT_MAX_INFLIGHT && "virt_inflight_take: virt_driver_gate() was passed");
+    uint32_t idx = virt->inflight_stack[GPU_VIRT_MAX_INFLIGHT - 1 - virt->inflight_count];
     gpu_virt_inflight_t *e = &virt->inflight[idx];
-    virt->inflight_free = e->next_free;
     virt->inflight_count++;
     rec.driver_id = e->driver_id + GPU_VIRT_MAX_INFLIGHT;
-    rec.next_free = GPU_VIRT_MAX_INFLIGHT; /* not on the free list */
     *e = rec;
     return rec.driver_id;
 }
@@ -107,18 +106,21 @@ static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t 
  * is written once). Its slot was reserved when the request was taken
  * (answer_room_or_arm() in gpu_virt_forward.c), so there is one unless the
  * client corrupted its own queue's head index. The caller marks the client
- * in resp_staged, and notify_collect() publishes.
+ * in resp_staged, and notify_collect() publishes. The slot is written last,
+ * so that the compiler need not read our own state again after a store to
+ * shared memory.
  */
 static inline void virt_answer_stage(gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
 {
     cl->owed--;
-    if (gpu_queue_cached_space(&cl->resp) == 0 && gpu_queue_space(&cl->resp) == 0) {
-        virt_respond_dropped(id);
+    uint32_t own = cl->resp.own;
+    if (own - cl->resp.cached >= gpu_queue_capacity(&cl->resp) && gpu_queue_space(&cl->resp) == 0) {
+        virt_respond_dropped(id); /* the cached look said full (or corrupt), and so does a fresh one */
         return;
     }
-    gpu_resp_t *slot_shared = gpu_queue_slot(&cl->resp, cl->resp.own, sizeof(gpu_resp_t));
-    *slot_shared = (gpu_resp_t){.code = code, .id = id, .status = status, ._pad = 0};
+    gpu_resp_t *slot_shared = gpu_queue_slot(&cl->resp, own, sizeof(gpu_resp_t));
     gpu_queue_producer_stage(&cl->resp, 1);
+    *slot_shared = (gpu_resp_t){.code = code, .id = id, .status = status, ._pad = 0};
 }
 
 /* Answer request `id` of client `cl` (staged; published once per event). */
@@ -138,9 +140,7 @@ uint32_t virt_check_detach(const gpu_virt_client_t *cl, uint32_t id);
 uint32_t virt_check_set_scanout(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_set_scanout_t *s);
 uint32_t virt_check_set_scanout_blob(const gpu_virt_t *virt, const gpu_virt_client_t *cl,
                                      const gpu_req_set_scanout_blob_t *s);
-uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t, uint32_t *device_id);
-uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f,
-                          uint32_t *device_id);
+/* TRANSFER_TO_2D and RESOURCE_FLUSH: inline in gpu_virt_check.h. */
 uint32_t virt_check_update_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_update_cursor_t *u,
                                   uint32_t *device_id);
 uint32_t virt_check_move_cursor(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_move_cursor_t *m);
