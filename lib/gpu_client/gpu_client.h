@@ -200,6 +200,16 @@ bool gpu_client_set_scanout_blob(gpu_client_t *c, gpu_client_op_t *op, const gpu
 bool gpu_client_transfer_to_2d(gpu_client_t *c, gpu_client_op_t *op, uint32_t resource_id, gpu_rect_t rect,
                                uint64_t offset);
 bool gpu_client_flush(gpu_client_t *c, gpu_client_op_t *op, uint32_t resource_id, gpu_rect_t rect);
+/* PRESENT: show `resource_id` where the scanout shows one of ours now; `fence` must exceed the last one completed. */
+bool gpu_client_present(gpu_client_t *c, gpu_client_op_t *op, uint32_t scanout_id, uint32_t resource_id,
+                        uint64_t fence);
+
+/*
+ * The fence of our latest PRESENT that completed (the info region's
+ * completion word, loaded with acquire: pairs with the server's release).
+ * Once it reads N, every buffer shown before present N may be written.
+ */
+uint64_t gpu_client_present_fence(const gpu_client_t *c);
 
 /* Short name of a status code, for logs ("OK", "INVALID_RESOURCE_ID", ...; "?" if unknown). */
 const char *gpu_client_status_name(uint32_t status);

@@ -128,6 +128,19 @@ bool gpu_fb_present(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gp
     return gpu_fb_transfer(c, op, fb, r) && gpu_fb_flush(c, op, fb, r);
 }
 
+bool gpu_fb_flip(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_rect_t damage, uint64_t fence)
+{
+    gpu_rect_t r = gpu_fb_clip(fb, damage);
+    if (!enough_room(c, 2)) {
+        return false;
+    }
+    clean_rows(c, fb, r);
+    if (!gpu_fb_transfer(c, op, fb, r)) {
+        return false;
+    }
+    return gpu_client_present(c, op, fb->scanout_id, fb->resource_id, fence);
+}
+
 bool gpu_fb_disable_scanout(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb)
 {
     if (fb->blob) {

@@ -63,6 +63,14 @@ bool gpu_fb_flush(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_
  */
 bool gpu_fb_present(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_rect_t rect);
 
+/*
+ * Tear-free present of a back buffer: cleans the damaged rows, stages
+ * TRANSFER_TO_2D of `damage` (2D only), then PRESENT of fb's resource on its
+ * scanout with `fence`. The scanout must already show one of the client's
+ * framebuffers of the same kind and size (docs/protocol.md, PRESENT).
+ */
+bool gpu_fb_flip(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_rect_t damage, uint64_t fence);
+
 /* Stages SET_SCANOUT (or SET_SCANOUT_BLOB) with resource 0 on fb's scanout: the scanout goes dark. */
 bool gpu_fb_disable_scanout(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb);
 

@@ -32,7 +32,8 @@
 #define GPU_REQ_SET_SCANOUT_BLOB        8u
 #define GPU_REQ_TRANSFER_TO_2D          9u
 #define GPU_REQ_RESOURCE_FLUSH          10u
-#define GPU_REQ_MAX                     GPU_REQ_RESOURCE_FLUSH
+#define GPU_REQ_PRESENT                 13u /* client connection only: show another resource, then advance the fence */
+#define GPU_REQ_MAX                     GPU_REQ_PRESENT
 
 /* Response status codes (gpu_resp_t.status). */
 #define GPU_STATUS_OK                  0u /* the request took effect */
@@ -135,7 +136,15 @@ typedef struct gpu_display_info {
 typedef struct gpu_event {
     uint32_t pending;    /* atomic: 1 = display info changed since the client last took the event */
     uint32_t generation; /* atomic: number of events ever raised */
-    uint32_t _pad[14];   /* the event owns a cache line */
+    /*
+     * atomic, written only by the server: the fence of the client's latest
+     * PRESENT that completed (docs/protocol.md, PRESENT). Stored with
+     * release after the device showed the new resource; a client that
+     * loads it with acquire and reads N may write every buffer shown
+     * before present N. 0 until the first present; 0 again after a release.
+     */
+    uint64_t present_fence;
+    uint32_t _pad[12]; /* the event owns a cache line */
 } gpu_event_t;
 
 /*
@@ -225,6 +234,18 @@ typedef struct gpu_req_flush {
     gpu_rect_t rect;
 } gpu_req_flush_t;
 
+/*
+ * PRESENT (client connection only): show resource_id on the scanout in the
+ * rectangle (and, for a blob, the framebuffer layout) that the scanout shows
+ * now, flush that rectangle, then store `fence` into the completion word
+ * (gpu_event_t.present_fence) and answer. `fence` must exceed the word.
+ */
+typedef struct gpu_req_present {
+    uint32_t scanout_id;
+    uint32_t resource_id;
+    uint64_t fence;
+} gpu_req_present_t;
+
 /* One request queue entry. */
 typedef struct gpu_req {
     uint32_t code; /* GPU_REQ_* */
@@ -239,6 +260,7 @@ typedef struct gpu_req {
         gpu_req_set_scanout_blob_t set_scanout_blob;
         gpu_req_transfer_to_2d_t transfer_to_2d;
         gpu_req_flush_t flush;
+        gpu_req_present_t present;
         uint8_t raw[56];
     };
 } gpu_req_t;
@@ -259,6 +281,7 @@ _Static_assert(offsetof(gpu_display_info_t, device_epoch) == 8, "display info de
 _Static_assert(offsetof(gpu_display_info_t, scanouts) == 16, "display info scanouts offset");
 _Static_assert(sizeof(gpu_event_t) == 64, "gpu_event_t fills one cache line");
 _Static_assert(offsetof(gpu_event_t, generation) == 4, "event generation offset");
+_Static_assert(offsetof(gpu_event_t, present_fence) == 8, "event present_fence offset");
 _Static_assert(sizeof(gpu_info_region_t) == 64 + sizeof(gpu_display_info_t), "gpu_info_region_t size");
 _Static_assert(offsetof(gpu_info_region_t, display) == 64, "info region display offset");
 _Static_assert(sizeof(gpu_req_create_2d_t) == 16, "create_2d size");
@@ -274,6 +297,8 @@ _Static_assert(offsetof(gpu_req_set_scanout_blob_t, offset) == 40, "set_scanout_
 _Static_assert(sizeof(gpu_req_transfer_to_2d_t) == 32, "transfer_to_2d size");
 _Static_assert(offsetof(gpu_req_transfer_to_2d_t, offset) == 24, "transfer_to_2d offset offset");
 _Static_assert(sizeof(gpu_req_flush_t) == 20, "flush size");
+_Static_assert(sizeof(gpu_req_present_t) == 16, "present size");
+_Static_assert(offsetof(gpu_req_present_t, fence) == 8, "present fence offset");
 _Static_assert(sizeof(gpu_req_t) == 64, "gpu_req_t is one cache line");
 _Static_assert(offsetof(gpu_req_t, create_blob) == 8, "request body offset");
 _Static_assert(sizeof(gpu_resp_t) == 16, "gpu_resp_t size");
