@@ -40,6 +40,9 @@
 #define TRANSFER(id, x, y, w, h, off)                                                                                  \
     REQ(GPU_REQ_TRANSFER_TO_2D, transfer_to_2d, .resource_id = (id), .rect = RECT(x, y, w, h), .offset = (off))
 #define FLUSH(id, x, y, w, h) REQ(GPU_REQ_RESOURCE_FLUSH, flush, (id), RECT(x, y, w, h))
+#define PRESENT(s, id, fence) REQ(GPU_REQ_PRESENT, present, (s), (id), (fence))
+/* A fence that any completion word of the run stays below: rows that must fail for another reason use it. */
+#define BIG_FENCE (1ull << 40)
 
 #define ROW(name, needs, where, expect, req)                                                                           \
     {                                                                                                                  \
@@ -56,11 +59,13 @@ const gpu_req_t conform_fixture[CONFORM_FIXTURE_ALL] = {
         CREATE_2D(2, GPU_FORMAT_R8G8B8A8_UNORM, 16, 16),
         CREATE_2D(5, GPU_FORMAT_A8B8G8R8_UNORM, 8, 8),
         ATTACH(5, 4096, 100),
+        SET_SCANOUT(0, 1, 0, 0, 64, 32),
         CREATE_BLOB(3, 65536, 16384),
         CREATE_BLOB(4, 131072, 8192),
         DETACH(4),
         CREATE_BLOB(6, 196608, 16384),
         SET_SCANOUT_BLOB(0, 6, 64, 64, 256, 0),
+        CREATE_BLOB(7, 262144, 8192),
 };
 
 const conform_row_t conform_rows[] = {
@@ -298,6 +303,26 @@ const conform_row_t conform_rows[] = {
         ROW("RESOURCE_FLUSH: blob any size", BLOB, DEVICE, GPU_STATUS_OK, FLUSH(6, 0, 0, 100000, 100000)),
         ROW("RESOURCE_FLUSH: blob up to 2^32", BLOB, DEVICE, GPU_STATUS_OK, FLUSH(6, 1, 0, UINT32_MAX - 1, 1)),
 
+        /* PRESENT (fences of the OK rows grow in row order: the runner checks the completion word) */
+        ROW("PRESENT: scanout the device lacks", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, PRESENT(1, 1, BIG_FENCE)),
+        ROW("PRESENT: scanout not configured", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, PRESENT(2, 1, BIG_FENCE)),
+        ROW("PRESENT: scanout max", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, PRESENT(UINT32_MAX, 1, BIG_FENCE)),
+        ROW("PRESENT: id 0", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, PRESENT(0, 0, BIG_FENCE)),
+        ROW("PRESENT: unknown id", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, PRESENT(0, 20, BIG_FENCE)),
+        ROW("PRESENT: id above quota", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, PRESENT(0, 33, BIG_FENCE)),
+        ROW("PRESENT: fence 0 (not above the completion word)", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER,
+            PRESENT(0, 1, 0)),
+        ROW("PRESENT 2D: without backing", NO_BLOB, VIRT, GPU_STATUS_INVALID_PARAMETER, PRESENT(0, 2, BIG_FENCE)),
+        ROW("PRESENT 2D: smaller than the shown rectangle", NO_BLOB, VIRT, GPU_STATUS_OUT_OF_BOUNDS,
+            PRESENT(0, 5, BIG_FENCE)),
+        ROW("PRESENT 2D: the shown resource again", NO_BLOB, DEVICE, GPU_STATUS_OK, PRESENT(0, 1, 1)),
+        ROW("PRESENT: 2D where a blob is shown", BLOB, VIRT, GPU_STATUS_INVALID_PARAMETER, PRESENT(0, 1, BIG_FENCE)),
+        ROW("PRESENT blob: without memory", BLOB, VIRT, GPU_STATUS_INVALID_PARAMETER, PRESENT(0, 4, BIG_FENCE)),
+        ROW("PRESENT blob: smaller than the shown layout", BLOB, VIRT, GPU_STATUS_OUT_OF_BOUNDS,
+            PRESENT(0, 7, BIG_FENCE)),
+        ROW("PRESENT blob: another blob, same layout", BLOB, DEVICE, GPU_STATUS_OK, PRESENT(0, 3, 2)),
+        ROW("PRESENT blob: the shown blob again, a higher fence", BLOB, DEVICE, GPU_STATUS_OK, PRESENT(0, 6, 3)),
+
         /* a device without blob */
         ROW("no blob: create blob", NO_BLOB, VIRT, GPU_STATUS_UNSUPPORTED, CREATE_BLOB(9, 0, 4096)),
         ROW("no blob: create blob, bad id", NO_BLOB, VIRT, GPU_STATUS_UNSUPPORTED, CREATE_BLOB(0, 0, 0)),
@@ -343,6 +368,9 @@ const conform_row_t conform_rows[] = {
         ROW("order: flush: id before rect", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, FLUSH(20, 0, 0, 0, 0)),
         ROW("order: flush: empty before bounds", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER,
             FLUSH(1, UINT32_MAX, 0, 0, 1)),
+        ROW("order: present: scanout before id", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, PRESENT(2, 20, 0)),
+        ROW("order: present: id before fence", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, PRESENT(0, 20, 0)),
+        ROW("order: present: fence before kind", BLOB, VIRT, GPU_STATUS_INVALID_PARAMETER, PRESENT(0, 1, 0)),
 };
 
 const uint32_t conform_num_rows = sizeof(conform_rows) / sizeof(conform_rows[0]);
