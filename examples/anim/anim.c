@@ -118,21 +118,11 @@ static bool layout(anim_t *a, bool blob)
     return true;
 }
 
-/* Stages the creation of a framebuffer that is not shown yet. */
-static void stage_hidden(anim_t *a, const gpu_fb_t *fb)
-{
-    if (fb->blob) {
-        gpu_client_create_blob(a->client, &a->op, fb->resource_id, fb->mem_offset, fb->mem_size);
-        return;
-    }
-    gpu_client_create_2d(a->client, &a->op, fb->resource_id, GPU_FB_FORMAT, fb->width, fb->height);
-    gpu_client_attach_backing(a->client, &a->op, fb->resource_id, fb->mem_offset, fb->mem_size);
-}
-
 /*
- * Both framebuffers afresh, each the background with the square: buffer 0
- * is created, shown and presented whole; buffer 1 is created (and
- * transferred) but not shown, and takes the first frame.
+ * Both framebuffers afresh, each the background with the square, created
+ * and (2D) transferred whole before buffer 0 is shown and flushed, so that
+ * nothing is ever written into what the scanout shows. Buffer 1 takes the
+ * first frame.
  */
 static void stage_build(anim_t *a)
 {
@@ -158,10 +148,13 @@ static void stage_build(anim_t *a)
     a->live = true;
     a->back = 1;
     gpu_client_op_init(&a->op, build_done, a);
-    stage_hidden(a, &a->buf[1].fb);
-    gpu_fb_transfer(a->client, &a->op, &a->buf[1].fb, gpu_fb_rect(&a->buf[1].fb));
-    gpu_fb_create(a->client, &a->op, &a->buf[0].fb);
-    gpu_fb_present(a->client, &a->op, &a->buf[0].fb, gpu_fb_rect(&a->buf[0].fb));
+    for (uint32_t i = 0; i < ANIM_BUFFERS; i++) {
+        gpu_fb_clean(a->client, &a->buf[i].fb, gpu_fb_rect(&a->buf[i].fb));
+        gpu_fb_create_hidden(a->client, &a->op, &a->buf[i].fb);
+        gpu_fb_transfer(a->client, &a->op, &a->buf[i].fb, gpu_fb_rect(&a->buf[i].fb));
+    }
+    gpu_fb_show(a->client, &a->op, &a->buf[0].fb);
+    gpu_fb_flush(a->client, &a->op, &a->buf[0].fb, gpu_fb_rect(&a->buf[0].fb));
 }
 
 static bool frames_in_flight(const anim_t *a)
@@ -176,7 +169,7 @@ static bool finished(const anim_t *a)
     return a->cfg.max_frames != 0 && a->frames + coming >= a->cfg.max_frames;
 }
 
-/* Starts what can start: a rebuild once nothing is in flight, else the next frame when its buffer is free. */
+/* Starts what can start: a rebuild once nothing is in flight, else frames into the buffers that are free. */
 static void next(anim_t *a)
 {
     if (a->busy) {
@@ -189,8 +182,11 @@ static void next(anim_t *a)
         a->resize = false;
         stage_build(a);
         a->busy = a->op.count != 0;
-    } else if (a->live && !finished(a) && back_ready(a)) {
-        stage_frame(a);
+    } else {
+        /* As far ahead as the buffers allow: the fence stops this once both are shown or still read. */
+        for (uint32_t n = 0; n < ANIM_BUFFERS && a->live && !finished(a) && back_ready(a); n++) {
+            stage_frame(a);
+        }
     }
     gpu_client_submit(a->client);
 }
