@@ -280,4 +280,5 @@ void anim_tick(anim_t *a)
     a->last_fps = a->frames_in_second;
     a->frames_in_second = 0;
     sddf_log("anim: %u frames/s (%u frames in all)\n", a->last_fps, a->frames);
+    sddf_log("anim: present fence %llu\n", (unsigned long long)gpu_client_present_fence(a->client));
 }
