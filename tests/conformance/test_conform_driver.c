@@ -40,6 +40,14 @@ static gpu_req_t unknown_code(void)
     return r;
 }
 
+/* PRESENT is a client-connection request (docs/protocol.md): the virtualiser sends its two halves instead. */
+static gpu_req_t present(void)
+{
+    gpu_req_t r = {.code = GPU_REQ_PRESENT};
+    r.present = (gpu_req_present_t){.scanout_id = 0, .resource_id = 1, .fence = 1};
+    return r;
+}
+
 static uint64_t device_commands(vgpu_harness_t *h)
 {
     vgpu_model_stats_t st;
@@ -75,6 +83,7 @@ static void test_driver_link(void **state)
             {"driver link: RESOURCE_FLUSH before GET_DISPLAY_INFO", DRIVER, GPU_STATUS_NOT_READY,
              vh_req_flush(0, 1, vh_rect(0, 0, 16, 16))},
             {"driver link: unknown code before GET_DISPLAY_INFO", DRIVER, GPU_STATUS_UNSUPPORTED, unknown_code()},
+            {"driver link: PRESENT before GET_DISPLAY_INFO", DRIVER, GPU_STATUS_NOT_READY, present()},
             {"driver link: GET_DISPLAY_INFO", DEVICE, GPU_STATUS_OK, vh_req_display_info(0)},
     };
     const link_row_t live[] = {
@@ -113,6 +122,7 @@ static void test_driver_link(void **state)
             {"driver link: CREATE_BLOB offset not page-aligned", DRIVER, GPU_STATUS_INVALID_PARAMETER,
              vh_req_create_blob(0, 2, VH_DATA_IO + 100, 4096)},
             {"driver link: unknown code", DRIVER, GPU_STATUS_UNSUPPORTED, unknown_code()},
+            {"driver link: PRESENT (client connection only)", DRIVER, GPU_STATUS_UNSUPPORTED, present()},
     };
     const link_row_t after_reset[] = {
             {"driver link: after a device reset, CREATE_2D before GET_DISPLAY_INFO", DRIVER, GPU_STATUS_DEVICE_ERROR,
@@ -128,6 +138,7 @@ static void test_driver_link(void **state)
     assert_non_null(h);
     run_rows(h, before_ready, sizeof(before_ready) / sizeof(before_ready[0]));
     run_rows(h, live, sizeof(live) / sizeof(live[0]));
+    assert_int_equal(h->info->event.present_fence, 0); /* the driver connection's word stays 0 */
     vgpu_model_fault_needs_reset(h->model);
     vh_run(h);
     assert_int_equal(h->drv->device_epoch, 1);
