@@ -214,15 +214,25 @@ static bool given_up(const anim_t *a, const gpu_client_op_t *op)
     return a->failures > 8 && op->status != GPU_STATUS_OK; /* a persistently failing server: stop, not spin */
 }
 
+/*
+ * Go on after an op, unless it failed for good, or with NOT_READY: the
+ * virtualiser forgot us (the device was reset), and the device_reset
+ * callback that follows the client library's new GET_DISPLAY_INFO rebuilds.
+ */
+static void go_on(anim_t *a, const gpu_client_op_t *op)
+{
+    if (!given_up(a, op) && op->status != GPU_STATUS_NOT_READY) {
+        next(a);
+    }
+}
+
 static void build_done(gpu_client_t *c, gpu_client_op_t *op)
 {
     (void)c;
     anim_t *a = op->ctx;
     a->busy = false;
     counted(a, op);
-    if (!given_up(a, op)) {
-        next(a);
-    }
+    go_on(a, op);
 }
 
 static void frame_done(gpu_client_t *c, gpu_client_op_t *op)
@@ -232,9 +242,7 @@ static void frame_done(gpu_client_t *c, gpu_client_op_t *op)
     anim_buffer_t *b = op == &a->buf[0].op ? &a->buf[0] : &a->buf[1];
     b->busy = false;
     counted(a, op);
-    if (!given_up(a, op)) {
-        next(a);
-    }
+    go_on(a, op);
 }
 void anim_display_changed(anim_t *a)
 {
@@ -258,8 +266,13 @@ void anim_display_changed(anim_t *a)
 
 void anim_device_reset(anim_t *a)
 {
-    a->live = false;
-    a->resize = true; /* the framebuffer is made afresh */
+    /*
+     * The framebuffers are made afresh. `live` stays: a rebuild that failed
+     * over may have made them on the fresh device already, so the rebuild
+     * unrefs both ids first (the virtualiser answers INVALID_RESOURCE_ID for
+     * ids it no longer knows; nobody waits for those answers).
+     */
+    a->resize = true;
     sddf_log("anim: the device was reset; making the framebuffers again\n");
     if (a->width != 0) {
         next(a);

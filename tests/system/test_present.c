@@ -49,6 +49,12 @@ static void anim_display(gpu_client_t *c, void *ctx)
     anim_display_changed(ctx);
 }
 
+static void anim_reset(gpu_client_t *c, void *ctx)
+{
+    (void)c;
+    anim_device_reset(ctx);
+}
+
 static fixture_t *start(uint64_t features, uint32_t frames)
 {
     fixture_t *f = calloc(1, sizeof(*f));
@@ -65,6 +71,7 @@ static fixture_t *start(uint64_t features, uint32_t frames)
     anim_init(&f->a, &f->r->clients[0].client, &cfg);
     f->r->clients[0].on_display = anim_display;
     f->r->clients[0].on_display_ctx = &f->a;
+    f->r->clients[0].on_reset = anim_reset;
     f->dx = 1;
     f->dy = 1;
     sys_client_start(f->r, 0);
@@ -260,13 +267,51 @@ static void test_2d_tear_free(void **state)
     finish(f);
 }
 
+/*
+ * Device loss with a present in flight (its commands done by the device,
+ * their answers held): the present is answered DEVICE_ERROR and the
+ * completion word does not advance for it; the animation rebuilds on the
+ * fresh device and goes on, tear-free, with fences above the lost one.
+ */
+static void test_device_loss_keeps_fence(void **state)
+{
+    (void)state;
+    fixture_t *f = start(FEATURES_ALL, 1);
+    vgpu_model_t *m = f->r->h->model;
+    sys_rig_run(f->r);
+    run_faulty(f, 8, 3);
+    uint64_t before = gpu_client_present_fence(&f->r->clients[0].client);
+    assert_int_equal(before, f->a.fence);
+    vgpu_model_fault_hold(m, 1);
+    anim_run_frames(&f->a, 1);
+    sys_rig_run(f->r);
+    assert_int_equal(f->a.fence, before + 1);
+    assert_int_equal(vgpu_model_fault_held(m), 2); /* its set-scanout and flush */
+    vgpu_model_fault_needs_reset(m);
+    vgpu_model_fault_hold(m, 0);
+    vh_run(f->r->h); /* the driver resets the device (dropping what it held) and answers DEVICE_ERROR */
+    sys_rig_run(f->r);
+    assert_int_equal(f->r->h->drv->device_epoch, 1);
+    /* The lost present (DEVICE_ERROR), then the rebuild it started before the virtualiser forgot us (NOT_READY). */
+    assert_int_equal(f->a.failures, 2);
+    assert_int_equal(gpu_client_present_fence(&f->r->clients[0].client), before);
+    /* The rebuild (counted as a frame) shows the square where the lost frame put it; then on above the lost fence. */
+    record(f);
+    check_whole_frame(f);
+    f->a.failures = 0;
+    uint32_t frames = f->a.frames;
+    run_faulty(f, 8, 3);
+    check_end(f, frames + 8 * 3);
+    assert_true(f->a.fence > before + 1);
+    finish(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_counter_sees_blob_write),
-            cmocka_unit_test(test_counter_sees_shown_transfer),
-            cmocka_unit_test(test_blob_tear_free),
-            cmocka_unit_test(test_2d_tear_free),
+            cmocka_unit_test(test_counter_sees_blob_write), cmocka_unit_test(test_counter_sees_shown_transfer),
+            cmocka_unit_test(test_blob_tear_free),          cmocka_unit_test(test_2d_tear_free),
+            cmocka_unit_test(test_device_loss_keeps_fence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
