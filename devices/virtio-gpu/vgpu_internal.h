@@ -156,6 +156,7 @@ struct vgpu_model {
     vgpu_completion_list_t batch; /* completions of the current process() pass */
 
     vgpu_faults_t faults;
+    int tear_detect; /* vgpu_tear.c: count writes into what is shown */
     vgpu_model_stats_t stats;
     char last_error[160];
 };

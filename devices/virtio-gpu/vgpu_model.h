@@ -217,5 +217,8 @@ void vgpu_model_fault_edid(vgpu_model_t *m, uint32_t fault);
  */
 void vgpu_model_fault_stall(vgpu_model_t *m, int stall);
 
+/* on != 0: count writes into what a scanout shows (stats.shown_*; off by default: it hashes every flushed blob). */
+void vgpu_model_tear_detect(vgpu_model_t *m, int on);
+
 /* Compares every shown blob with its hash now (counting shown_blob_writes), then hashes it afresh. */
 void vgpu_model_tear_check(vgpu_model_t *m);

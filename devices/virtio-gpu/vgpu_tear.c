@@ -13,6 +13,9 @@
  *   flushes (single buffering) counts here; a double-buffered client that
  *   waits for its present fence never does.
  *
+ * Off by default (hashing a whole scanout per flush is slow);
+ * vgpu_model_tear_detect(m, 1) turns it on.
+ *
  * And the stall fault: while set, the device takes no command off its
  * queues (a slow device); the notifications that came meanwhile are kept
  * and acted on once the stall ends.
@@ -52,6 +55,16 @@ static vgpu_resource_t *shown_blob(const vgpu_model_t *m, const vgpu_scanout_t *
     return vgpu_resource_find(m, s->set.resource_id);
 }
 
+void vgpu_model_tear_detect(vgpu_model_t *m, int on)
+{
+    vgpu_lock(m);
+    m->tear_detect = on != 0;
+    for (uint32_t i = 0; i < m->cfg.num_scanouts; i++) {
+        vgpu_tear_arm(m, i);
+    }
+    vgpu_unlock(m);
+}
+
 void vgpu_tear_check(vgpu_model_t *m, uint32_t idx)
 {
     vgpu_scanout_t *s = &m->scanouts[idx];
@@ -65,7 +78,7 @@ void vgpu_tear_check(vgpu_model_t *m, uint32_t idx)
 void vgpu_tear_arm(vgpu_model_t *m, uint32_t idx)
 {
     vgpu_scanout_t *s = &m->scanouts[idx];
-    vgpu_resource_t *res = shown_blob(m, s);
+    vgpu_resource_t *res = m->tear_detect ? shown_blob(m, s) : NULL;
     s->tear_armed = res != NULL;
     if (res != NULL) {
         s->tear_hash = shown_hash(m, s, res);
@@ -74,7 +87,7 @@ void vgpu_tear_arm(vgpu_model_t *m, uint32_t idx)
 
 void vgpu_tear_transfer(vgpu_model_t *m, const vgpu_resource_t *res)
 {
-    if (res->scanout_mask != 0) {
+    if (m->tear_detect && res->scanout_mask != 0) {
         m->stats.shown_transfers++;
     }
 }

@@ -372,6 +372,7 @@ static void test_tear_counters(void **state)
     (void)state;
     harness_t *h = blob_setup();
     vgpu_model_stats_t st;
+    vgpu_model_tear_detect(h->m, 1);
     blob_fill(h, 1);
     virtio_gpu_set_scanout_blob_t s = blob_cmd(0, 0, 48, 16);
     assert_int_equal(h_set_scanout_blob(h, &s), OK);

@@ -67,6 +67,7 @@ static fixture_t *start(uint64_t features, uint32_t frames)
     sys_client_spec_t spec = {.num_scanouts = 1, .scanouts = {0}};
     f->r = sys_rig_new(&opt, 1, &spec);
     assert_int_equal(f->r->virt_init, GPU_VIRT_OK);
+    vgpu_model_tear_detect(f->r->h->model, 1);
     anim_config_t cfg = {.box = BOX, .step = STEP, .max_frames = frames, .use_blob = true};
     anim_init(&f->a, &f->r->clients[0].client, &cfg);
     f->r->clients[0].on_display = anim_display;
