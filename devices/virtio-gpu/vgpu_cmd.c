@@ -287,6 +287,7 @@ static uint32_t cmd_transfer_to_host_2d(vgpu_model_t *m, const uint8_t *req, uin
     if (!rect_inside(&c.r, res->width, res->height, 0)) {
         return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
     }
+    vgpu_tear_transfer(m, res);
     transfer_rows(m, res, &c);
     return VIRTIO_GPU_RESP_OK_NODATA;
 }

@@ -86,6 +86,8 @@ typedef struct vgpu_scanout {
     uint32_t *fb;
     uint32_t fb_w, fb_h;
     vgpu_cursor_plane_t cursor;
+    int tear_armed; /* tear_hash holds the shown blob's rows (vgpu_tear.c) */
+    uint64_t tear_hash;
 } vgpu_scanout_t;
 
 typedef struct vgpu_cmd_fault {
@@ -108,7 +110,9 @@ typedef struct vgpu_faults {
     uint64_t bogus_fence_id;
     uint16_t used_idx_skip; /* extra used->idx advance at the next publication */
     vgpu_completion_list_t held;
-    uint32_t edid; /* VGPU_EDID_FAULT_*: how GET_EDID answers are spoiled (persistent) */
+    uint32_t edid;             /* VGPU_EDID_FAULT_*: how GET_EDID answers are spoiled (persistent) */
+    int stall;                 /* take nothing off the queues (vgpu_tear.c) */
+    uint32_t stalled_notified; /* notifications that came during the stall */
 } vgpu_faults_t;
 
 /* A descriptor of the chain being handled: its guest range and host pointer. */
@@ -162,6 +166,7 @@ struct vgpu_model {
     vgpu_completion_list_t batch; /* completions of the current process() pass */
 
     vgpu_faults_t faults;
+    int tear_detect; /* vgpu_tear.c: count writes into what is shown */
     vgpu_model_stats_t stats;
     char last_error[160];
 };
@@ -199,6 +204,12 @@ uint64_t vgpu_backing_visit(vgpu_model_t *m, const vgpu_resource_t *res, uint64_
                             vgpu_backing_visit_fn visit, void *ctx);
 uint64_t vgpu_backing_read(vgpu_model_t *m, const vgpu_resource_t *res, uint64_t off, uint8_t *dst, uint64_t len);
 void *vgpu_translate(vgpu_model_t *m, uint64_t addr, uint64_t len);
+
+/* vgpu_tear.c */
+void vgpu_tear_check(vgpu_model_t *m, uint32_t idx);
+void vgpu_tear_arm(vgpu_model_t *m, uint32_t idx);
+void vgpu_tear_transfer(vgpu_model_t *m, const vgpu_resource_t *res);
+int vgpu_fault_stall_take(vgpu_model_t *m);
 
 /* vgpu_scanout.c */
 int vgpu_format_known(uint32_t format);

@@ -146,6 +146,9 @@ typedef struct vgpu_model_stats {
     uint64_t used;       /* used entries published */
     uint64_t interrupts; /* times an InterruptStatus bit was raised */
     uint64_t resets;     /* writes of 0 to Status */
+    /* Tear detection (vgpu_tear.c): writes into what a scanout shows. */
+    uint64_t shown_transfers;   /* TRANSFER_TO_HOST_2D into a 2D resource a scanout shows */
+    uint64_t shown_blob_writes; /* a shown blob's scanned-out bytes changed while it was shown */
 } vgpu_model_stats_t;
 
 void vgpu_model_stats(const vgpu_model_t *m, vgpu_model_stats_t *out);
@@ -216,3 +219,16 @@ void vgpu_model_fault_config_event(vgpu_model_t *m, uint32_t bits);
 #define VGPU_EDID_FAULT_HUGE      4u /* size 0xffffffff */
 #define VGPU_EDID_FAULT_NO_TIMING 5u /* the first detailed descriptor is not a timing (checksum fixed up) */
 void vgpu_model_fault_edid(vgpu_model_t *m, uint32_t fault);
+
+/*
+ * stall != 0: the device takes nothing off its queues (commands wait in the
+ * avail rings, as on a slow device); 0 resumes, acting on the notifications
+ * that came meanwhile.
+ */
+void vgpu_model_fault_stall(vgpu_model_t *m, int stall);
+
+/* on != 0: count writes into what a scanout shows (stats.shown_*; off by default: it hashes every flushed blob). */
+void vgpu_model_tear_detect(vgpu_model_t *m, int on);
+
+/* Compares every shown blob with its hash now (counting shown_blob_writes), then hashes it afresh. */
+void vgpu_model_tear_check(vgpu_model_t *m);

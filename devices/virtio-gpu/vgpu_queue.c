@@ -262,7 +262,7 @@ static int hold_batch(vgpu_model_t *m)
 
 unsigned vgpu_queue_process_all(vgpu_model_t *m)
 {
-    if (!process_allowed(m)) {
+    if (!process_allowed(m) || vgpu_fault_stall_take(m)) {
         return 0;
     }
     uint32_t notified = m->notified;

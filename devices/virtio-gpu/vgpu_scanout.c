@@ -130,6 +130,7 @@ void vgpu_scanout_disable(vgpu_model_t *m, uint32_t idx)
     if (s->set.resource_id == 0) {
         return;
     }
+    vgpu_tear_check(m, idx);
     vgpu_resource_t *res = vgpu_resource_find(m, s->set.resource_id);
     if (res != NULL) {
         res->scanout_mask &= ~(1u << idx);
@@ -147,6 +148,7 @@ int vgpu_scanout_attach(vgpu_model_t *m, uint32_t idx, vgpu_resource_t *res, con
     if ((s->fb_w != st->width || s->fb_h != st->height) && vgpu_scanout_fb_alloc(s, st->width, st->height) != 0) {
         return -1;
     }
+    vgpu_tear_check(m, idx);
     vgpu_resource_t *old = vgpu_resource_find(m, s->set.resource_id);
     if (old != NULL) {
         old->scanout_mask &= ~(1u << idx);
@@ -155,6 +157,7 @@ int vgpu_scanout_attach(vgpu_model_t *m, uint32_t idx, vgpu_resource_t *res, con
     s->set = *st;
     s->set.flushes = flushes;
     res->scanout_mask |= 1u << idx;
+    vgpu_tear_arm(m, idx);
     return 0;
 }
 
@@ -223,6 +226,8 @@ void vgpu_scanout_flush(vgpu_model_t *m, uint32_t idx, const virtio_gpu_rect_t *
     uint64_t x0 = max64(r->x, st->x), x1 = min64((uint64_t)r->x + r->width, (uint64_t)st->x + st->width);
     uint64_t y0 = max64(r->y, st->y), y1 = min64((uint64_t)r->y + r->height, (uint64_t)st->y + st->height);
     s->set.flushes++;
+    vgpu_tear_check(m, idx);
+    vgpu_tear_arm(m, idx);
     if (res == NULL || x0 >= x1 || y0 >= y1) {
         return;
     }
@@ -246,6 +251,7 @@ void vgpu_scanouts_reset(vgpu_model_t *m)
         vgpu_scanout_t *s = &m->scanouts[i];
         memset(&s->set, 0, sizeof(s->set));
         memset(&s->cursor, 0, sizeof(s->cursor));
+        s->tear_armed = 0;
         (void)vgpu_scanout_fb_alloc(s, s->mode_w, s->mode_h);
     }
 }

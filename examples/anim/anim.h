@@ -1,10 +1,12 @@
 /*
  * The animated example's pure core: a square bounces across a fixed
- * background on one scanout. Each frame erases the square's old position,
- * draws the new one, and presents only the damaged rectangle (the union of
- * the two) with one TRANSFER_TO_2D + RESOURCE_FLUSH (2D) or one
- * RESOURCE_FLUSH (blob). The next frame starts when the present completes,
- * so the frame rate is what the whole stack sustains. A one-second tick
+ * background on one scanout, double-buffered and tear-free. Two
+ * framebuffers take turns: each frame is drawn into the one not shown (the
+ * back buffer), erasing the square where that buffer last had it and
+ * drawing it at its new place; the damaged rectangle is transferred (2D)
+ * and the buffer is shown with one PRESENT, whose fence tells when the
+ * other buffer is no longer shown. A buffer is drawn into only once the
+ * completion word says so (docs/protocol.md, PRESENT). A one-second tick
  * prints the frame rate: "anim: N frames/s".
  */
 #pragma once
@@ -24,18 +26,31 @@ typedef struct anim_config {
     bool use_blob;       /* use a blob framebuffer when the server offers blob */
 } anim_config_t;
 
+#define ANIM_BUFFERS 2u
+
+/* One of the two framebuffers. */
+typedef struct anim_buffer {
+    gpu_fb_t fb;
+    gpu_client_op_t op; /* the frame drawn into it: TRANSFER_TO_2D (2D) + PRESENT */
+    bool busy;          /* op is in flight */
+    uint64_t free_at;   /* it may be drawn into once the completion word reads this (UINT64_MAX: shown) */
+    uint32_t x, y;      /* where its pixels have the square */
+} anim_buffer_t;
+
 typedef struct anim {
     anim_config_t cfg;
     gpu_client_t *client;
-    gpu_client_op_t op;
-    gpu_fb_t fb;
-    bool live;   /* the framebuffer's resource exists */
-    bool busy;   /* an op is in flight */
-    bool resize; /* the scanout changed: rebuild when the op completes */
+    gpu_client_op_t op; /* building the framebuffers */
+    anim_buffer_t buf[ANIM_BUFFERS];
+    uint32_t back;  /* the buffer the next frame is drawn into */
+    uint64_t fence; /* of the latest PRESENT staged; grows for the client's lifetime */
+    bool live;      /* the framebuffers' resources exist */
+    bool busy;      /* the build op is in flight */
+    bool resize;    /* the scanout changed: rebuild once nothing is in flight */
     uint32_t width, height;
     uint32_t x, y;   /* square's top-left corner */
     int32_t dx, dy;  /* direction */
-    uint32_t frames; /* frames presented successfully */
+    uint32_t frames; /* frames presented successfully (the build's first picture counts as one) */
     uint32_t frames_in_second;
     uint32_t last_fps; /* frames counted in the last full second */
     uint32_t failures;

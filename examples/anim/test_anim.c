@@ -1,6 +1,8 @@
 /*
  * The animated core against the fake server: the picture after N frames,
- * damage-only presents, blob presents, frame counting, resize.
+ * double buffering (presents alternate between the two buffers with
+ * growing fences, transfers cover only the damage), blob presents, frame
+ * counting, resize.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,15 +57,27 @@ static void test_frames_and_picture_2d(void **state)
     assert_int_equal(a.frames, 200);
     assert_int_equal(a.failures, 0);
     check_picture(r, &a);
-    /* After the first full present, every transfer covers only the damage: the square's old and new place. */
-    uint32_t transfers = 0;
+    /*
+     * The build transfers both buffers whole; after that every transfer
+     * covers only the damage in the back buffer: where it had the square two
+     * frames ago and the square's new place, two steps apart. Presents
+     * alternate between the buffers, with fences 1, 2, 3, ...
+     */
+    uint32_t transfers = 0, presents = 0;
     for (uint32_t i = 0; i < r->fs.log_count; i++) {
         const gpu_req_t *q = &r->fs.log[i];
-        if (q->code == GPU_REQ_TRANSFER_TO_2D && transfers++ > 0) {
-            assert_true(q->transfer_to_2d.rect.width <= 24 + 5 && q->transfer_to_2d.rect.height <= 24 + 5);
+        if (q->code == GPU_REQ_TRANSFER_TO_2D && transfers++ >= 2) {
+            assert_true(q->transfer_to_2d.rect.width <= 24 + 2 * 5 && q->transfer_to_2d.rect.height <= 24 + 2 * 5);
+        }
+        if (q->code == GPU_REQ_PRESENT) {
+            presents++;
+            assert_int_equal(q->present.fence, presents);
+            assert_int_equal(q->present.resource_id, presents % 2 == 1 ? 2 : 1);
         }
     }
-    assert_int_equal(transfers, 200);
+    assert_int_equal(transfers, 2 + 199);
+    assert_int_equal(presents, 199);
+    assert_int_equal(r->fs.info.event.present_fence, 199);
     rig_free(r);
 }
 
@@ -84,9 +98,12 @@ static void test_blob_frames_flush_only(void **state)
     rig_t *r = start(&a, GPU_FEATURE_BLOB, true, 100);
     assert_int_equal(a.frames, 100);
     check_picture(r, &a);
+    uint32_t presents = 0;
     for (uint32_t i = 0; i < r->fs.log_count; i++) {
         assert_int_not_equal(r->fs.log[i].code, GPU_REQ_TRANSFER_TO_2D);
+        presents += r->fs.log[i].code == GPU_REQ_PRESENT;
     }
+    assert_int_equal(presents, 99);
     rig_free(r);
 }
 

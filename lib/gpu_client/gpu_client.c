@@ -439,6 +439,19 @@ bool gpu_client_move_cursor(gpu_client_t *c, gpu_client_op_t *op, uint32_t scano
     return stage(c, op, &req, GPU_REQ_MOVE_CURSOR);
 }
 
+bool gpu_client_present(gpu_client_t *c, gpu_client_op_t *op, uint32_t scanout_id, uint32_t resource_id, uint64_t fence)
+{
+    gpu_req_t req = {0};
+    req.present = (gpu_req_present_t){.scanout_id = scanout_id, .resource_id = resource_id, .fence = fence};
+    return stage(c, op, &req, GPU_REQ_PRESENT);
+}
+
+uint64_t gpu_client_present_fence(const gpu_client_t *c)
+{
+    /* (A) pairs with the server's release store of the word after the device showed the resource */
+    return __atomic_load_n(&c->cfg.info->event.present_fence, __ATOMIC_ACQUIRE);
+}
+
 const char *gpu_client_status_name(uint32_t status)
 {
     static const char *const names[] = {

@@ -205,6 +205,16 @@ bool gpu_client_update_cursor(gpu_client_t *c, gpu_client_op_t *op, uint32_t sca
                               uint32_t x, uint32_t y, uint32_t hot_x, uint32_t hot_y);
 /* MOVE_CURSOR: the cursor's hot spot to (x, y). */
 bool gpu_client_move_cursor(gpu_client_t *c, gpu_client_op_t *op, uint32_t scanout_id, uint32_t x, uint32_t y);
+/* PRESENT: show `resource_id` where the scanout shows one of ours now; `fence` must exceed the last one completed. */
+bool gpu_client_present(gpu_client_t *c, gpu_client_op_t *op, uint32_t scanout_id, uint32_t resource_id,
+                        uint64_t fence);
+
+/*
+ * The fence of our latest PRESENT that completed (the info region's
+ * completion word, loaded with acquire: pairs with the server's release).
+ * Once it reads N, every buffer shown before present N may be written.
+ */
+uint64_t gpu_client_present_fence(const gpu_client_t *c);
 
 /* Short name of a status code, for logs ("OK", "INVALID_RESOURCE_ID", ...; "?" if unknown). */
 const char *gpu_client_status_name(uint32_t status);

@@ -66,14 +66,21 @@ static bool enough_room(const gpu_client_t *c, uint32_t n)
     return gpu_client_capacity(c) >= n;
 }
 
-bool gpu_fb_create(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb)
+bool gpu_fb_create_hidden(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb)
+{
+    if (!fb->blob) {
+        return enough_room(c, 2) &&
+               gpu_client_create_2d(c, op, fb->resource_id, GPU_FB_FORMAT, fb->width, fb->height) &&
+               gpu_client_attach_backing(c, op, fb->resource_id, fb->mem_offset, fb->mem_size);
+    }
+    return gpu_client_create_blob(c, op, fb->resource_id, fb->mem_offset, fb->mem_size);
+}
+
+bool gpu_fb_show(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb)
 {
     gpu_rect_t full = gpu_fb_rect(fb);
     if (!fb->blob) {
-        return enough_room(c, 3) &&
-               gpu_client_create_2d(c, op, fb->resource_id, GPU_FB_FORMAT, fb->width, fb->height) &&
-               gpu_client_attach_backing(c, op, fb->resource_id, fb->mem_offset, fb->mem_size) &&
-               gpu_client_set_scanout(c, op, fb->scanout_id, fb->resource_id, full);
+        return gpu_client_set_scanout(c, op, fb->scanout_id, fb->resource_id, full);
     }
     gpu_req_set_scanout_blob_t body = {
             .scanout_id = fb->scanout_id,
@@ -85,8 +92,12 @@ bool gpu_fb_create(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb)
             .stride = fb->stride,
             .offset = 0,
     };
-    return enough_room(c, 2) && gpu_client_create_blob(c, op, fb->resource_id, fb->mem_offset, fb->mem_size) &&
-           gpu_client_set_scanout_blob(c, op, &body);
+    return gpu_client_set_scanout_blob(c, op, &body);
+}
+
+bool gpu_fb_create(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb)
+{
+    return enough_room(c, fb->blob ? 2 : 3) && gpu_fb_create_hidden(c, op, fb) && gpu_fb_show(c, op, fb);
 }
 
 bool gpu_fb_transfer(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_rect_t rect)
@@ -126,6 +137,24 @@ bool gpu_fb_present(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gp
     }
     clean_rows(c, fb, r);
     return gpu_fb_transfer(c, op, fb, r) && gpu_fb_flush(c, op, fb, r);
+}
+
+void gpu_fb_clean(const gpu_client_t *c, const gpu_fb_t *fb, gpu_rect_t rect)
+{
+    clean_rows(c, fb, gpu_fb_clip(fb, rect));
+}
+
+bool gpu_fb_flip(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_rect_t damage, uint64_t fence)
+{
+    gpu_rect_t r = gpu_fb_clip(fb, damage);
+    if (!enough_room(c, 2)) {
+        return false;
+    }
+    clean_rows(c, fb, r);
+    if (!gpu_fb_transfer(c, op, fb, r)) {
+        return false;
+    }
+    return gpu_client_present(c, op, fb->scanout_id, fb->resource_id, fence);
 }
 
 bool gpu_fb_disable_scanout(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb)

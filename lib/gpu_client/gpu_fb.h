@@ -51,6 +51,10 @@ bool gpu_fb_layout(const gpu_client_t *c, gpu_fb_t *fb, bool blob, uint32_t scan
  */
 bool gpu_fb_create(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb);
 
+/* The two halves of gpu_fb_create(): the resource (2D: with its backing), and showing it on fb's scanout. */
+bool gpu_fb_create_hidden(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb);
+bool gpu_fb_show(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb);
+
 /* Stages TRANSFER_TO_2D of `rect` (2D only; a no-op for a blob). Rect is clipped to the framebuffer. */
 bool gpu_fb_transfer(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_rect_t rect);
 
@@ -62,6 +66,17 @@ bool gpu_fb_flush(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_
  * config has cache_clean), then transfer + flush (2D) or flush (blob).
  */
 bool gpu_fb_present(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_rect_t rect);
+
+/* Cleans the rows of `rect` from the cache (if the config has cache_clean), before the device reads them. */
+void gpu_fb_clean(const gpu_client_t *c, const gpu_fb_t *fb, gpu_rect_t rect);
+
+/*
+ * Tear-free present of a back buffer: cleans the damaged rows, stages
+ * TRANSFER_TO_2D of `damage` (2D only), then PRESENT of fb's resource on its
+ * scanout with `fence`. The scanout must already show one of the client's
+ * framebuffers of the same kind and size (docs/protocol.md, PRESENT).
+ */
+bool gpu_fb_flip(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb, gpu_rect_t damage, uint64_t fence);
 
 /* Stages SET_SCANOUT (or SET_SCANOUT_BLOB) with resource 0 on fb's scanout: the scanout goes dark. */
 bool gpu_fb_disable_scanout(gpu_client_t *c, gpu_client_op_t *op, const gpu_fb_t *fb);

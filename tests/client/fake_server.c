@@ -285,6 +285,50 @@ static uint32_t do_flush(fake_server_t *fs, const gpu_req_flush_t *b)
     return GPU_STATUS_OK;
 }
 
+/*
+ * PRESENT: show another resource of the same kind in the scanout's rectangle
+ * (and blob layout), flush it, store the fence (release) once that is done.
+ */
+static uint32_t do_present(fake_server_t *fs, const gpu_req_present_t *b)
+{
+    if (b->scanout_id >= fs->display.num_scanouts) {
+        return GPU_STATUS_INVALID_SCANOUT_ID;
+    }
+    const fake_scanout_t *s = &fs->scanouts[b->scanout_id];
+    fake_resource_t *r = lookup(fs, b->resource_id);
+    if (r == NULL) {
+        return GPU_STATUS_INVALID_RESOURCE_ID;
+    }
+    if (b->fence <= __atomic_load_n(&fs->info.event.present_fence, __ATOMIC_RELAXED) || s->resource_id == 0 ||
+        r->blob != s->blob) {
+        return GPU_STATUS_INVALID_PARAMETER;
+    }
+    uint32_t status;
+    if (s->blob) {
+        gpu_req_set_scanout_blob_t set = {.scanout_id = b->scanout_id,
+                                          .resource_id = b->resource_id,
+                                          .rect = s->rect,
+                                          .format = GPU_FORMAT_B8G8R8X8_UNORM,
+                                          .width = s->rect.x + s->rect.width,
+                                          .height = s->rect.y + s->rect.height,
+                                          .stride = s->blob_stride,
+                                          .offset = s->blob_offset};
+        status = do_set_scanout_blob(fs, &set);
+    } else {
+        gpu_req_set_scanout_t set = {.scanout_id = b->scanout_id, .resource_id = b->resource_id, .rect = s->rect};
+        status = do_set_scanout(fs, &set);
+    }
+    if (status != GPU_STATUS_OK) {
+        return status;
+    }
+    gpu_req_flush_t flush = {.resource_id = b->resource_id, .rect = fs->scanouts[b->scanout_id].rect};
+    status = do_flush(fs, &flush);
+    if (status == GPU_STATUS_OK) {
+        __atomic_store_n(&fs->info.event.present_fence, b->fence, __ATOMIC_RELEASE);
+    }
+    return status;
+}
+
 static uint32_t do_display_info(fake_server_t *fs)
 {
     memcpy(&fs->info.display, &fs->display, sizeof(fs->display));
@@ -315,6 +359,8 @@ static uint32_t execute(fake_server_t *fs, const gpu_req_t *req)
         return do_set_scanout_blob(fs, &req->set_scanout_blob);
     case GPU_REQ_TRANSFER_TO_2D:
         return do_transfer(fs, &req->transfer_to_2d);
+    case GPU_REQ_PRESENT:
+        return do_present(fs, &req->present);
     case GPU_REQ_RESOURCE_FLUSH:
         return do_flush(fs, &req->flush);
     case GPU_REQ_UPDATE_CURSOR: /* the pixel model has no cursor plane: only the scanout is checked */

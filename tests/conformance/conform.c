@@ -13,7 +13,7 @@
 #define CONFORM_PHASE_TEARDOWN 2u
 
 /* Every id a fixture or a row may leave behind. */
-static const uint32_t teardown_ids[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 32};
+static const uint32_t teardown_ids[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 32};
 
 static void conform_done(gpu_client_t *c, gpu_client_op_t *op);
 
@@ -92,6 +92,22 @@ static void fixture_done(conform_t *cf)
     submit(cf, &row->req, 1);
 }
 
+/*
+ * The row's verdict: its status, and for PRESENT also the completion word
+ * (the fence of an OK present, unchanged by a failed one).
+ */
+static uint32_t row_verdict(conform_t *cf, const conform_row_t *row, uint32_t got)
+{
+    bool pass = got == row->expect;
+    if (row->req.code == GPU_REQ_PRESENT) {
+        if (got == GPU_STATUS_OK) {
+            cf->present_fence = row->req.present.fence;
+        }
+        pass = pass && gpu_client_present_fence(cf->client) == cf->present_fence;
+    }
+    return pass ? CONFORM_PASS : CONFORM_FAIL;
+}
+
 static void conform_done(gpu_client_t *c, gpu_client_op_t *op)
 {
     (void)c;
@@ -102,7 +118,7 @@ static void conform_done(gpu_client_t *c, gpu_client_op_t *op)
         break;
     case CONFORM_PHASE_REQUEST: {
         const conform_row_t *row = &conform_rows[cf->next++];
-        report(cf, row, op->status, op->status == row->expect ? CONFORM_PASS : CONFORM_FAIL);
+        report(cf, row, op->status, row_verdict(cf, row, op->status));
         stage_teardown(cf);
         break;
     }

@@ -16,10 +16,12 @@
  *   8  2D 64x64 B8G8R8A8, no backing
  *  10  2D 64x64 B8G8R8X8, backed by [24576, 40960)
  *  11  2D 16x64 B8G8R8A8, backed by [40960, 45056)
+ *      (1 shown on scanout 0 as 64x32, until blob 6 replaces it)
  *   3  blob of 16384 bytes at 65536                  (blob devices only)
  *   4  blob of 8192 at 131072, detached              (blob devices only)
  *   6  blob of 16384 at 196608, shown on scanout 0   (blob devices only)
  *      as a 64x64 framebuffer, stride 256
+ *  12  blob of 8192 at 262144                        (blob devices only)
  *
  * The client owns virtual scanout 0 (a device scanout that exists) and
  * virtual scanout 1 (device scanout 5, which the device lacks), has a data
@@ -37,8 +39,8 @@
 
 #include "conform_config.h"
 
-#define CONFORM_FIXTURE_2D  12u /* the first fixture requests: the 2D resources */
-#define CONFORM_FIXTURE_ALL 17u /* and the blobs */
+#define CONFORM_FIXTURE_2D  13u /* the first fixture requests: the 2D resources (1 shown on scanout 0) */
+#define CONFORM_FIXTURE_ALL 19u /* and the blobs */
 
 /* conform_row_t.needs */
 #define CONFORM_ANY     0u /* any device */
@@ -85,6 +87,7 @@ typedef struct conform {
     bool started;
     bool done;
     uint32_t passed, failed, skipped;
+    uint64_t present_fence; /* what the completion word must read: the fence of the last OK PRESENT row */
 } conform_t;
 
 void conform_init(conform_t *cf, gpu_client_t *c, conform_report_fn report, void *ctx);

@@ -43,6 +43,9 @@
 #define UPDATE_CURSOR(s, id, x, y, hx, hy) REQ(GPU_REQ_UPDATE_CURSOR, update_cursor, (s), (id), (x), (y), (hx), (hy))
 #define MOVE_CURSOR(s, x, y)               REQ(GPU_REQ_MOVE_CURSOR, move_cursor, (s), (x), (y))
 #define ARGB                               GPU_FORMAT_B8G8R8A8_UNORM
+#define PRESENT(s, id, fence)              REQ(GPU_REQ_PRESENT, present, (s), (id), (fence))
+/* A fence that any completion word of the run stays below: rows that must fail for another reason use it. */
+#define BIG_FENCE (1ull << 40)
 
 #define ROW(name, needs, where, expect, req)                                                                           \
     {                                                                                                                  \
@@ -66,11 +69,13 @@ const gpu_req_t conform_fixture[CONFORM_FIXTURE_ALL] = {
         ATTACH(10, 24576, 16384),
         CREATE_2D(11, ARGB, 16, 64),
         ATTACH(11, 40960, 4096),
+        SET_SCANOUT(0, 1, 0, 0, 64, 32),
         CREATE_BLOB(3, 65536, 16384),
         CREATE_BLOB(4, 131072, 8192),
         DETACH(4),
         CREATE_BLOB(6, 196608, 16384),
         SET_SCANOUT_BLOB(0, 6, 64, 64, 256, 0),
+        CREATE_BLOB(12, 262144, 8192),
 };
 
 const conform_row_t conform_rows[] = {
@@ -349,6 +354,25 @@ const conform_row_t conform_rows[] = {
         ROW("MOVE_CURSOR: y max", ANY, VIRT, GPU_STATUS_OUT_OF_BOUNDS, MOVE_CURSOR(0, 0, UINT32_MAX)),
         ROW("MOVE_CURSOR: no cursor shown", ANY, DEVICE, GPU_STATUS_OK, MOVE_CURSOR(0, 5, 5)),
         ROW("MOVE_CURSOR: at 16384, 16384", ANY, DEVICE, GPU_STATUS_OK, MOVE_CURSOR(0, 16384, 16384)),
+        /* PRESENT (fences of the OK rows grow in row order: the runner checks the completion word) */
+        ROW("PRESENT: scanout the device lacks", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, PRESENT(1, 1, BIG_FENCE)),
+        ROW("PRESENT: scanout not configured", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, PRESENT(2, 1, BIG_FENCE)),
+        ROW("PRESENT: scanout max", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, PRESENT(UINT32_MAX, 1, BIG_FENCE)),
+        ROW("PRESENT: id 0", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, PRESENT(0, 0, BIG_FENCE)),
+        ROW("PRESENT: unknown id", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, PRESENT(0, 20, BIG_FENCE)),
+        ROW("PRESENT: id above quota", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, PRESENT(0, 33, BIG_FENCE)),
+        ROW("PRESENT: fence 0 (not above the completion word)", ANY, VIRT, GPU_STATUS_INVALID_PARAMETER,
+            PRESENT(0, 1, 0)),
+        ROW("PRESENT 2D: without backing", NO_BLOB, VIRT, GPU_STATUS_INVALID_PARAMETER, PRESENT(0, 2, BIG_FENCE)),
+        ROW("PRESENT 2D: smaller than the shown rectangle", NO_BLOB, VIRT, GPU_STATUS_OUT_OF_BOUNDS,
+            PRESENT(0, 5, BIG_FENCE)),
+        ROW("PRESENT 2D: the shown resource again", NO_BLOB, DEVICE, GPU_STATUS_OK, PRESENT(0, 1, 1)),
+        ROW("PRESENT: 2D where a blob is shown", BLOB, VIRT, GPU_STATUS_INVALID_PARAMETER, PRESENT(0, 1, BIG_FENCE)),
+        ROW("PRESENT blob: without memory", BLOB, VIRT, GPU_STATUS_INVALID_PARAMETER, PRESENT(0, 4, BIG_FENCE)),
+        ROW("PRESENT blob: smaller than the shown layout", BLOB, VIRT, GPU_STATUS_OUT_OF_BOUNDS,
+            PRESENT(0, 12, BIG_FENCE)),
+        ROW("PRESENT blob: another blob, same layout", BLOB, DEVICE, GPU_STATUS_OK, PRESENT(0, 3, 2)),
+        ROW("PRESENT blob: the shown blob again, a higher fence", BLOB, DEVICE, GPU_STATUS_OK, PRESENT(0, 6, 3)),
 
         /* a device without blob */
         ROW("no blob: create blob", NO_BLOB, VIRT, GPU_STATUS_UNSUPPORTED, CREATE_BLOB(9, 0, 4096)),
@@ -405,6 +429,9 @@ const conform_row_t conform_rows[] = {
             UPDATE_CURSOR(0, 7, UINT32_MAX, UINT32_MAX, 64, 0)),
         ROW("order: move cursor: scanout before position", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID,
             MOVE_CURSOR(2, UINT32_MAX, UINT32_MAX)),
+        ROW("order: present: scanout before id", ANY, VIRT, GPU_STATUS_INVALID_SCANOUT_ID, PRESENT(2, 20, 0)),
+        ROW("order: present: id before fence", ANY, VIRT, GPU_STATUS_INVALID_RESOURCE_ID, PRESENT(0, 20, 0)),
+        ROW("order: present: fence before kind", BLOB, VIRT, GPU_STATUS_INVALID_PARAMETER, PRESENT(0, 1, 0)),
 };
 
 const uint32_t conform_num_rows = sizeof(conform_rows) / sizeof(conform_rows[0]);

@@ -40,6 +40,14 @@ static gpu_req_t unknown_code(void)
     return r;
 }
 
+/* PRESENT is a client-connection request (docs/protocol.md): the virtualiser sends its two halves instead. */
+static gpu_req_t present(void)
+{
+    gpu_req_t r = {.code = GPU_REQ_PRESENT};
+    r.present = (gpu_req_present_t){.scanout_id = 0, .resource_id = 1, .fence = 1};
+    return r;
+}
+
 static uint64_t device_commands(vgpu_harness_t *h)
 {
     vgpu_model_stats_t st;
@@ -79,6 +87,7 @@ static void test_driver_link(void **state)
              vh_req_update_cursor(0, 0, 1, 0, 0, 0, 0)},
             {"driver link: MOVE_CURSOR before GET_DISPLAY_INFO", DRIVER, GPU_STATUS_NOT_READY,
              vh_req_move_cursor(0, 0, 0, 0)},
+            {"driver link: PRESENT before GET_DISPLAY_INFO", DRIVER, GPU_STATUS_NOT_READY, present()},
             {"driver link: GET_DISPLAY_INFO", DEVICE, GPU_STATUS_OK, vh_req_display_info(0)},
     };
     const link_row_t live[] = {
@@ -140,6 +149,7 @@ static void test_driver_link(void **state)
             {"driver link: MOVE_CURSOR", DEVICE, GPU_STATUS_OK, vh_req_move_cursor(0, 0, 16384, 0)},
             {"driver link: UPDATE_CURSOR hide, other fields ignored", DEVICE, GPU_STATUS_OK,
              vh_req_update_cursor(0, 0, GPU_RESOURCE_ID_NONE, UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX)},
+            {"driver link: PRESENT (client connection only)", DRIVER, GPU_STATUS_UNSUPPORTED, present()},
     };
     const link_row_t after_reset[] = {
             {"driver link: after a device reset, CREATE_2D before GET_DISPLAY_INFO", DRIVER, GPU_STATUS_DEVICE_ERROR,
@@ -159,6 +169,7 @@ static void test_driver_link(void **state)
     assert_non_null(h);
     run_rows(h, before_ready, sizeof(before_ready) / sizeof(before_ready[0]));
     run_rows(h, live, sizeof(live) / sizeof(live[0]));
+    assert_int_equal(h->info->event.present_fence, 0); /* the driver connection's word stays 0 */
     vgpu_model_fault_needs_reset(h->model);
     vh_run(h);
     assert_int_equal(h->drv->device_epoch, 1);

@@ -2,7 +2,7 @@
  * Fault injection: error for the n-th command and per command type,
  * held (delayed) completions, out-of-order completion, bogus used id and
  * length, spurious interrupts, a wrong fence, DEVICE_NEEDS_RESET, a used
- * index run ahead, configuration events.
+ * index run ahead, configuration events, a stalled device.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -300,6 +300,26 @@ static void test_used_idx_ahead(void **state)
     assert_int_equal(id, heads[0]);
 }
 
+/* A stalled device takes nothing off its queues; the notifications are acted on once it resumes. */
+static void test_stall(void **state)
+{
+    harness_t *h = *state;
+    uint16_t heads[2];
+    uint64_t resp[2];
+    vgpu_model_fault_stall(h->m, 1);
+    queue_creates(h, 1, 2, heads, resp);
+    vgpu_model_process(h->m);
+    assert_int_equal(vgpu_model_resource_count(h->m), 0);
+    assert_int_equal(h_used_idx(h, 0), 0);
+    assert_int_equal(vgpu_model_notified(h->m), 0); /* kept aside: a poller does not spin */
+    vgpu_model_fault_stall(h->m, 0);
+    assert_int_not_equal(vgpu_model_notified(h->m), 0);
+    vgpu_model_process(h->m);
+    assert_int_equal(vgpu_model_resource_count(h->m), 2);
+    assert_int_equal(h_used_idx(h, 0), 2);
+    assert_int_equal(resp_type(h, resp[1]), OK);
+}
+
 static void test_config_event(void **state)
 {
     harness_t *h = *state;
@@ -326,7 +346,7 @@ int devmodel_fault_tests(void)
             T(test_bogus_used_id),    T(test_bogus_used_len),
             T(test_spurious_irq),     T(test_bogus_fence),
             T(test_needs_reset),      T(test_used_idx_ahead),
-            T(test_config_event),
+            T(test_config_event),     T(test_stall),
     };
     return cmocka_run_group_tests_name("devmodel_faults", tests, NULL, NULL);
 }

@@ -366,6 +366,48 @@ static void test_blob_scanout_from_guest_memory(void **state)
     h_destroy(h);
 }
 
+/* Tear counters: writes into what a scanout shows (vgpu_tear.c). */
+static void test_tear_counters(void **state)
+{
+    (void)state;
+    harness_t *h = blob_setup();
+    vgpu_model_stats_t st;
+    vgpu_model_tear_detect(h->m, 1);
+    blob_fill(h, 1);
+    virtio_gpu_set_scanout_blob_t s = blob_cmd(0, 0, 48, 16);
+    assert_int_equal(h_set_scanout_blob(h, &s), OK);
+    assert_int_equal(h_flush(h, 7, 0, 0, 48, 16), OK);
+    vgpu_model_tear_check(h->m);
+    vgpu_model_stats(h->m, &st);
+    assert_int_equal(st.shown_blob_writes, 0);
+    blob_fill(h, 2); /* single buffering: written while shown, then flushed */
+    assert_int_equal(h_flush(h, 7, 0, 0, 48, 16), OK);
+    vgpu_model_stats(h->m, &st);
+    assert_int_equal(st.shown_blob_writes, 1);
+    *blob_byte(h, 0) ^= 1u; /* before the framebuffer's offset: not scanned out */
+    vgpu_model_tear_check(h->m);
+    vgpu_model_stats(h->m, &st);
+    assert_int_equal(st.shown_blob_writes, 1);
+    blob_fill(h, 3);
+    vgpu_model_tear_check(h->m);
+    vgpu_model_tear_check(h->m); /* hashed afresh: counted once */
+    vgpu_model_stats(h->m, &st);
+    assert_int_equal(st.shown_blob_writes, 2);
+    /* 2D: a transfer counts only while the resource is shown. */
+    uint64_t io;
+    assert_int_equal(h_create_2d(h, 9, XRGB, 16, 16), OK);
+    assert_int_equal(h_attach_new(h, 9, 16 * 16 * 4, &io), OK);
+    assert_int_equal(h_transfer(h, 9, 0, 0, 16, 16, 0), OK);
+    vgpu_model_stats(h->m, &st);
+    assert_int_equal(st.shown_transfers, 0);
+    assert_int_equal(h_set_scanout(h, 0, 9, 0, 0, 16, 16), OK); /* replaces the blob: it was not written since */
+    assert_int_equal(h_transfer(h, 9, 0, 0, 16, 16, 0), OK);
+    vgpu_model_stats(h->m, &st);
+    assert_int_equal(st.shown_transfers, 1);
+    assert_int_equal(st.shown_blob_writes, 2);
+    h_destroy(h);
+}
+
 static void test_blob_scanout_sub_rect(void **state)
 {
     (void)state;
@@ -500,6 +542,7 @@ int devmodel_scanout_tests(void)
             cmocka_unit_test(test_display_mode_change_resizes_idle_scanout),
             cmocka_unit_test(test_blob_scanout_from_guest_memory),
             cmocka_unit_test(test_blob_scanout_sub_rect),
+            cmocka_unit_test(test_tear_counters),
             cmocka_unit_test(test_blob_flush_needs_scanout),
             cmocka_unit_test(test_blob_detached_while_shown),
             cmocka_unit_test(test_two_scanouts_one_resource),

@@ -5,6 +5,8 @@
 # checks:
 #
 # - frames are presented: every rate is above zero and the frame total grows;
+# - they are PRESENTs (double-buffered, examples/anim): the completion word
+#   printed after each rate line grows and keeps up with the frame total;
 # - each dump is exactly the background with one 64x64 square
 #   (ANIM_BOX_COLOUR) where the animation puts it after m moves of 4 pixels,
 #   for some m between the frame totals printed before and after the dump
@@ -42,6 +44,21 @@ if [ $# -eq 6 ] && [ "$1" -gt 0 ] && [ "$3" -gt 0 ] && [ "$5" -gt 0 ] && [ "$4" 
 else
     tap_not_ok "frames are presented: rates and totals '$*'"
 fi
+# Frames are PRESENTs: after each rate line the completion word (printed as
+# "anim: present fence W") is at least the frame total less the build's
+# first picture, and it grows.
+console | grep -E '^anim: present fence [0-9]+$' | head -n 3 | sed 's/^anim: present fence //' >"$dir/fences"
+fences=$(tr '\n' ' ' <"$dir/fences")
+# shellcheck disable=SC2046,SC2086
+set -- $fences $(cat "$dir/rates")
+if [ $# -eq 9 ] && [ "$1" -gt 0 ] && [ "$2" -gt "$1" ] && [ "$3" -gt "$2" ] && [ "$1" -ge $((${5:-1} - 1)) ] &&
+    [ "$2" -ge $((${7:-1} - 1)) ] && [ "$3" -ge $((${9:-1} - 1)) ]; then
+    tap_ok "frames are PRESENTs: the completion word reads $1, $2, $3"
+else
+    tap_not_ok "frames are PRESENTs: fences '$fences', rates and totals '$(cat "$dir/rates")'"
+fi
+# shellcheck disable=SC2046
+set -- $(cat "$dir/rates")
 t1=${2:-0}
 t2=${4:-0}
 t3=${6:-0}

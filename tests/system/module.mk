@@ -16,6 +16,10 @@ $(eval $(call unit_test,system,$(SYSTEM_TEST_SRCS),$(SYSTEM_TEST_FLAGS)))
 SYSTEM_CURSOR_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/test_system_cursor.c
 $(eval $(call unit_test,system-cursor,$(SYSTEM_CURSOR_SRCS),$(SYSTEM_TEST_FLAGS)))
 
+# Tear-free presents: the double-buffered animation under a slow, reordering device; no write into what is shown.
+SYSTEM_PRESENT_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/test_present.c
+$(eval $(call unit_test,system-present,$(SYSTEM_PRESENT_SRCS),$(SYSTEM_TEST_FLAGS)))
+
 # make bench: frames per second of the animation through the whole in-process stack.
 SYSTEM_BENCH_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/bench_anim.c
 $(BUILD)/bin/bench-anim: $(SYSTEM_BENCH_SRCS) $(ALL_HEADERS)

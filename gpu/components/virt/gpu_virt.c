@@ -293,7 +293,8 @@ bool gpu_virt_release_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_
 int gpu_virt_driver_request_client(const gpu_virt_t *virt, uint32_t driver_id)
 {
     const gpu_virt_inflight_t *e = &virt->inflight[driver_id & (GPU_VIRT_MAX_INFLIGHT - 1)];
-    if (e->driver_id != driver_id || (e->origin != GPU_VIRT_ORIGIN_CLIENT && e->origin != GPU_VIRT_ORIGIN_RELEASE)) {
+    if (e->driver_id != driver_id || (e->origin != GPU_VIRT_ORIGIN_CLIENT && e->origin != GPU_VIRT_ORIGIN_RELEASE &&
+                                      e->origin != GPU_VIRT_ORIGIN_PRESENT)) {
         return -1;
     }
     return e->client;

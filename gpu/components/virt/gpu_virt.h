@@ -121,6 +121,7 @@ typedef struct gpu_virt_notify {
 #define GPU_VIRT_ORIGIN_CLIENT  1u /* a client's request, answered to it on completion */
 #define GPU_VIRT_ORIGIN_DISPLAY 2u /* the virtualiser's own GET_DISPLAY_INFO */
 #define GPU_VIRT_ORIGIN_RELEASE 3u /* part of a client release */
+#define GPU_VIRT_ORIGIN_PRESENT 4u /* one of the two driver requests of a client's PRESENT (gpu_virt_present.c) */
 #define GPU_VIRT_RELEASE_NONE   0u
 #define GPU_VIRT_RELEASE_DRAIN  1u /* waiting for the client's requests at the driver */
 #define GPU_VIRT_RELEASE_SCAN   2u /* disabling its scanouts */
@@ -202,6 +203,30 @@ typedef struct gpu_virt_scanout {
     gpu_rect_t pending;   /* while busy: the rectangle the set-scanout at the driver shows */
 } gpu_virt_scanout_t;
 
+/*
+ * A client's PRESENT (gpu_virt_present.c): one at a time per client, sent
+ * to the driver as SET_SCANOUT(_BLOB) then RESOURCE_FLUSH, answered when
+ * both are back. `done` is the private copy of the client's completion word.
+ */
+#define GPU_VIRT_PRESENT_IDLE  0u
+#define GPU_VIRT_PRESENT_FLUSH 1u /* the set-scanout is sent; the flush waits for driver room (request held) */
+#define GPU_VIRT_PRESENT_SENT  2u /* both are sent */
+
+typedef struct gpu_virt_present {
+    uint64_t fence;       /* of the present under way */
+    uint64_t done;        /* the latest fence stored into the client's completion word */
+    gpu_rect_t rect;      /* the rectangle it shows and flushes */
+    uint32_t client_id;   /* its request id */
+    uint32_t resource_id; /* client resource id it shows */
+    uint32_t epoch;       /* the client's epoch when it was taken */
+    uint32_t losses;      /* device_losses when it was taken: a reset in between fails it */
+    uint32_t status;      /* the answer so far: the set-scanout's failure first, then the flush's */
+    uint8_t stage;        /* GPU_VIRT_PRESENT_* */
+    uint8_t parts;        /* of its driver requests, those not answered yet */
+    uint8_t scanout;      /* device scanout */
+    uint8_t _pad;
+} gpu_virt_present_t;
+
 typedef struct gpu_virt_client {
     gpu_queue_t req;  /* consumer */
     gpu_queue_t resp; /* producer */
@@ -259,7 +284,11 @@ typedef struct gpu_virt {
     gpu_virt_devid_t devid_next[GPU_VIRT_MAX_DEVICE_RESOURCES + 1]; /* free-list links, index = device id */
     gpu_virt_scanout_t scanouts[GPU_MAX_SCANOUTS];
     gpu_virt_client_t clients[GPU_VIRT_MAX_CLIENTS];
-    gpu_virt_resource_t res[GPU_VIRT_RESOURCE_POOL]; /* the clients' slices, in client order */
+    gpu_virt_resource_t res[GPU_VIRT_RESOURCE_POOL];  /* the clients' slices, in client order */
+    gpu_virt_present_t present[GPU_VIRT_MAX_CLIENTS]; /* each client's PRESENT (gpu_virt_present.c) */
+    /* The blob layout each device scanout shows (valid while it shows a blob), and while busy the one sent. */
+    gpu_req_set_scanout_blob_t scanout_layout[GPU_MAX_SCANOUTS];
+    gpu_req_set_scanout_blob_t scanout_layout_pending[GPU_MAX_SCANOUTS];
 } gpu_virt_t;
 
 /*

@@ -68,8 +68,8 @@ static void complete_backing(gpu_virt_resource_t *r, uint32_t status, bool attac
     }
 }
 
-/* Both set-scanouts: the scanout settles; an OK answer shows the resource (or nothing). */
-static void complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_virt_inflight_t *e, uint32_t status)
+/* Both set-scanouts (and a PRESENT's): the scanout settles; an OK answer shows the resource (or nothing). */
+void virt_complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_virt_inflight_t *e, uint32_t status)
 {
     gpu_virt_scanout_t *sc = &virt->scanouts[e->scanout];
     gpu_virt_resource_t *r = virt_res_slot(cl, e->resource_id);
@@ -80,6 +80,7 @@ static void complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const 
     if (status == GPU_STATUS_OK) {
         virt_scanout_show(virt, cl, e->scanout, e->resource_id);
         sc->rect = sc->pending;
+        virt->scanout_layout[e->scanout] = virt->scanout_layout_pending[e->scanout];
     }
 }
 
@@ -111,7 +112,7 @@ VIRT_COLD static void complete_settle(gpu_virt_t *virt, gpu_virt_client_t *cl, c
         virt_cursor_complete(virt, e, status);
         break;
     default:
-        complete_set_scanout(virt, cl, e, status);
+        virt_complete_set_scanout(virt, cl, e, status);
         break;
     }
 }
@@ -162,6 +163,8 @@ VIRT_COLD static void driver_complete_any(gpu_virt_t *virt, gpu_resp_t resp)
         complete_client(virt, e, status);
     } else if (e->origin == GPU_VIRT_ORIGIN_DISPLAY) {
         virt_display_done(virt, status);
+    } else if (e->origin == GPU_VIRT_ORIGIN_PRESENT) {
+        virt_present_done(virt, e, status);
     } else {
         virt_release_done(virt, e, status);
     }

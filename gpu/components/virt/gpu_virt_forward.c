@@ -106,6 +106,12 @@ VIRT_COLD static bool driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl,
     return virt_driver_gate(virt, cl, round_robin);
 }
 
+/* The whole gate for gpu_virt_present.c, whose requests take no fast path. */
+bool virt_driver_admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin)
+{
+    return driver_gate(virt, cl, round_robin);
+}
+
 /*
  * A check's verdict, and for a valid request whether it may go now:
  * GPU_STATUS_*, VERDICT_WAIT or VERDICT_FORWARD. `fast`: the serve found no
@@ -343,6 +349,7 @@ VIRT_COLD static uint32_t send_set_scanout_blob(gpu_virt_t *virt, gpu_virt_clien
     }
     uint32_t ds = cl->cfg->scanouts[c->scanout_id];
     uint32_t device_id = scanout_begin(virt, cl, ds, c->resource_id, &c->rect);
+    virt->scanout_layout_pending[ds] = *c; /* what a PRESENT on it keeps */
     gpu_req_t *slot_shared = forward_begin(virt, cl, req, c->resource_id, ds, sizeof(*c));
     gpu_req_set_scanout_blob_t d = {.scanout_id = ds, .resource_id = device_id};
     if (device_id != GPU_RESOURCE_ID_NONE) {
@@ -394,6 +401,9 @@ VIRT_COLD static uint32_t send_move_cursor(gpu_virt_t *virt, gpu_virt_client_t *
 /* Everything but TRANSFER_TO_2D and RESOURCE_FLUSH on an initialised client. */
 VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
 {
+    if (req->code == GPU_REQ_PRESENT) {
+        return virt_present_dispatch(virt, cl, req, s.round_robin); /* its second step may come after a release */
+    }
     if (!cl->initialised && req->code != GPU_REQ_GET_DISPLAY_INFO) {
         return req->code - 1u < GPU_REQ_MAX ? GPU_STATUS_NOT_READY : GPU_STATUS_UNSUPPORTED;
     }

@@ -12,6 +12,7 @@
  *   gpu_virt_display.c   the display-info cache, display events, device loss
  *   gpu_virt_release.c   releasing a client
  *   gpu_virt_cursor.c    the cursor: what its answers settle, hiding it at a release
+ *   gpu_virt_present.c   PRESENT: check, its two driver requests, the completion fence
  */
 #pragma once
 
@@ -161,9 +162,12 @@ bool virt_driver_room_or_arm(gpu_virt_t *virt);
 bool virt_driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
 uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin);
 
+bool virt_driver_admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
+
 /* ---- gpu_virt_complete.c ---- */
 
 bool virt_driver_drain(gpu_virt_t *virt);
+void virt_complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_virt_inflight_t *e, uint32_t status);
 
 /* ---- gpu_virt_display.c ---- */
 
@@ -183,3 +187,8 @@ void virt_release_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t 
 void virt_cursor_complete(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status);
 bool virt_release_cursors(gpu_virt_t *virt, gpu_virt_client_t *cl, bool round_robin);
 void virt_cursor_release_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status);
+/* ---- gpu_virt_present.c ---- */
+
+uint32_t virt_present_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, bool round_robin);
+void virt_present_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status);
+void virt_present_release(gpu_virt_t *virt, gpu_virt_client_t *cl);

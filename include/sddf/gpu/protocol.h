@@ -34,7 +34,8 @@
 #define GPU_REQ_RESOURCE_FLUSH          10u
 #define GPU_REQ_UPDATE_CURSOR           11u
 #define GPU_REQ_MOVE_CURSOR             12u
-#define GPU_REQ_MAX                     GPU_REQ_MOVE_CURSOR
+#define GPU_REQ_PRESENT                 13u /* client connection only: show another resource, then advance the fence */
+#define GPU_REQ_MAX                     GPU_REQ_PRESENT
 
 /* Response status codes (gpu_resp_t.status). */
 #define GPU_STATUS_OK                  0u /* the request took effect */
@@ -146,7 +147,15 @@ typedef struct gpu_display_info {
 typedef struct gpu_event {
     uint32_t pending;    /* atomic: 1 = display info changed since the client last took the event */
     uint32_t generation; /* atomic: number of events ever raised */
-    uint32_t _pad[14];   /* the event owns a cache line */
+    /*
+     * atomic, written only by the server: the fence of the client's latest
+     * PRESENT that completed (docs/protocol.md, PRESENT). Stored with
+     * release after the device showed the new resource; a client that
+     * loads it with acquire and reads N may write every buffer shown
+     * before present N. 0 until the first present; 0 again after a release.
+     */
+    uint64_t present_fence;
+    uint32_t _pad[12]; /* the event owns a cache line */
 } gpu_event_t;
 
 /*
@@ -258,6 +267,18 @@ typedef struct gpu_req_move_cursor {
     uint32_t y;
 } gpu_req_move_cursor_t;
 
+/*
+ * PRESENT (client connection only): show resource_id on the scanout in the
+ * rectangle (and, for a blob, the framebuffer layout) that the scanout shows
+ * now, flush that rectangle, then store `fence` into the completion word
+ * (gpu_event_t.present_fence) and answer. `fence` must exceed the word.
+ */
+typedef struct gpu_req_present {
+    uint32_t scanout_id;
+    uint32_t resource_id;
+    uint64_t fence;
+} gpu_req_present_t;
+
 /* One request queue entry. */
 typedef struct gpu_req {
     uint32_t code; /* GPU_REQ_* */
@@ -274,6 +295,7 @@ typedef struct gpu_req {
         gpu_req_flush_t flush;
         gpu_req_update_cursor_t update_cursor;
         gpu_req_move_cursor_t move_cursor;
+        gpu_req_present_t present;
         uint8_t raw[56];
     };
 } gpu_req_t;
@@ -294,6 +316,7 @@ _Static_assert(offsetof(gpu_display_info_t, device_epoch) == 8, "display info de
 _Static_assert(offsetof(gpu_display_info_t, scanouts) == 16, "display info scanouts offset");
 _Static_assert(sizeof(gpu_event_t) == 64, "gpu_event_t fills one cache line");
 _Static_assert(offsetof(gpu_event_t, generation) == 4, "event generation offset");
+_Static_assert(offsetof(gpu_event_t, present_fence) == 8, "event present_fence offset");
 _Static_assert(sizeof(gpu_info_region_t) == 64 + sizeof(gpu_display_info_t), "gpu_info_region_t size");
 _Static_assert(offsetof(gpu_info_region_t, display) == 64, "info region display offset");
 _Static_assert(sizeof(gpu_req_create_2d_t) == 16, "create_2d size");
@@ -312,6 +335,8 @@ _Static_assert(sizeof(gpu_req_flush_t) == 20, "flush size");
 _Static_assert(sizeof(gpu_req_update_cursor_t) == 24, "update_cursor size");
 _Static_assert(offsetof(gpu_req_update_cursor_t, hot_x) == 16, "update_cursor hot_x offset");
 _Static_assert(sizeof(gpu_req_move_cursor_t) == 12, "move_cursor size");
+_Static_assert(sizeof(gpu_req_present_t) == 16, "present size");
+_Static_assert(offsetof(gpu_req_present_t, fence) == 8, "present fence offset");
 _Static_assert(sizeof(gpu_req_t) == 64, "gpu_req_t is one cache line");
 _Static_assert(offsetof(gpu_req_t, create_blob) == 8, "request body offset");
 _Static_assert(sizeof(gpu_resp_t) == 16, "gpu_resp_t size");
