@@ -58,16 +58,6 @@ static void notify_collect(gpu_virt_t *virt, gpu_virt_notify_t *notify)
 }
 
 /*
- * A client with nothing held that we asked for a signal (its request queue
- * was empty, or its response queue full with nothing owed) has nothing for
- * us until it notifies; gpu_virt_handle_client() serves it then.
- */
-static bool client_idle(const gpu_virt_client_t *cl)
-{
-    return !cl->has_held && (cl->req_armed || cl->resp_armed) && cl->release_phase == GPU_VIRT_RELEASE_NONE;
-}
-
-/*
  * One turn of every client, GPU_VIRT_BATCH requests each, starting with the
  * one after the last client that sent the driver a request (so room is
  * shared in turn). Returns true if some client used its whole turn: it may
@@ -79,7 +69,7 @@ static bool clients_round(gpu_virt_t *virt)
     uint32_t c = virt->next_client;
     for (uint32_t i = 0; i < virt->num_clients; i++) {
         gpu_virt_client_t *cl = &virt->clients[c];
-        if (!client_idle(cl) && virt_client_serve(virt, cl, GPU_VIRT_BATCH, true) == GPU_VIRT_BATCH) {
+        if (!virt_client_idle(cl) && virt_client_serve(virt, cl, GPU_VIRT_BATCH, true) == GPU_VIRT_BATCH) {
             more = true;
         }
         c = c + 1 == virt->num_clients ? 0 : c + 1;
@@ -92,14 +82,21 @@ static bool clients_round(gpu_virt_t *virt)
  * display query and a device loss, then every client in turn, round after
  * round while some client still has work. Nothing else needs a second look:
  * answers that arrive meanwhile come with a notification (the drain armed
- * it), and a client that got no driver room waits for the driver's.
+ * it), and a client that got no driver room waits for the driver's. Each
+ * phase with nothing to do costs one test: no query wanted, no loss, or
+ * every client left idle by its latest serve (clients_idle; only a serve
+ * sets a bit, and whatever makes a client busy clears it).
  */
 static void virt_run(gpu_virt_t *virt, gpu_virt_notify_t *notify)
 {
     virt_driver_drain(virt);
-    virt_display_pump(virt);
-    virt_device_forget(virt);
-    while (clients_round(virt)) {
+    if (virt->display_wanted) {
+        virt_display_pump(virt);
+    }
+    if (virt->device_lost) {
+        virt_device_forget(virt);
+    }
+    while (virt->clients_idle != virt->clients_all && clients_round(virt)) {
     }
     notify_collect(virt, notify);
 }
@@ -198,6 +195,7 @@ static void state_init(gpu_virt_t *virt, const gpu_virt_config_t *cfg)
 {
     virt->cfg = cfg;
     virt->num_clients = cfg->num_clients;
+    virt->clients_all = (1u << cfg->num_clients) - 1; /* at most 16 clients */
     for (uint32_t i = 0; i < GPU_VIRT_MAX_INFLIGHT; i++) {
         virt->inflight[i].driver_id = i;
         virt->inflight_stack[i] = (uint8_t)(GPU_VIRT_MAX_INFLIGHT - 1 - i); /* entry 0 is taken first */
@@ -258,6 +256,7 @@ void gpu_virt_handle_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_t
     gpu_virt_client_t *cl = &virt->clients[client];
     cl->req_armed = 0;
     cl->resp_armed = 0;
+    virt->clients_idle &= ~(1u << client); /* it may have work: a driver notification looks at it again */
     /*
      * Only this client can have changed. It takes no driver room another
      * client waits for (the driver gate): room comes back with a driver

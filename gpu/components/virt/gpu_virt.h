@@ -250,6 +250,8 @@ typedef struct gpu_virt {
     uint32_t pending_events;    /* bit i: display event raised for client i in this call */
     uint32_t pending_released;  /* bit i: release of client i finished in this call */
     uint32_t drv_waiting;       /* bit i: client i's latest step had something for the driver and got no room */
+    uint32_t clients_idle;      /* bit i: client i is idle (virt_client_idle()) since it was armed; 0: look */
+    uint32_t clients_all;       /* bit i for every configured client */
     gpu_display_info_t display; /* the device's display info (cache) */
     uint32_t inflight_count;    /* entries in use; the free ones are inflight_stack[0 .. MAX - count) */
     uint8_t inflight_stack[GPU_VIRT_MAX_INFLIGHT];

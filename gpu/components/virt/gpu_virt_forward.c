@@ -448,12 +448,24 @@ VIRT_HOT uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_
 /* ---- taking requests ---- */
 
 /*
+ * A client that nothing is held for and no release is under way for (so:
+ * in the main loop of virt_client_serve()) was just asked for a signal, and
+ * the serve stops: it is idle (virt_client_idle()) until it notifies, so a
+ * driver notification need not look at it. gpu_virt_handle_client() and
+ * virt_release_begin() clear the bit.
+ */
+static inline void client_now_idle(gpu_virt_t *virt, const gpu_virt_client_t *cl)
+{
+    virt->clients_idle |= 1u << cl->index;
+}
+
+/*
  * Producer side of the response queue: answers that still have a slot
  * beyond those owed. When there are none and nothing is owed, ask the client
  * to signal when it frees a slot (once: resp_armed stays set until the
  * client notifies us).
  */
-static uint32_t answer_room_or_arm(gpu_virt_client_t *cl)
+static uint32_t answer_room_or_arm(gpu_virt_t *virt, gpu_virt_client_t *cl)
 {
     uint32_t space = gpu_queue_cached_space(&cl->resp);
     if (space <= cl->owed) {
@@ -467,6 +479,7 @@ static uint32_t answer_room_or_arm(gpu_virt_client_t *cl)
     }
     if (gpu_queue_producer_arm(&cl->resp)) {
         cl->resp_armed = 1;
+        client_now_idle(virt, cl);
         return 0;
     }
     space = gpu_queue_cached_space(&cl->resp); /* the arm's re-check refreshed it */
@@ -480,22 +493,23 @@ static uint32_t answer_room_or_arm(gpu_virt_client_t *cl)
  * stays set until the client notifies us, and meanwhile a fresh look is
  * all. Returns the requests ready.
  */
-static uint32_t requests_arm(gpu_virt_client_t *cl)
+static uint32_t requests_arm(gpu_virt_t *virt, gpu_virt_client_t *cl)
 {
     if (cl->req_armed) {
         return gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
     }
     if (gpu_queue_consumer_arm(&cl->req)) {
         cl->req_armed = 1;
+        client_now_idle(virt, cl);
         return 0;
     }
     return gpu_queue_cached_length(&cl->req); /* the arm's re-check refreshed it: (A1) */
 }
 
 /* Requests the client may take now, at most `max`: ready, and with room for their answers. */
-static uint32_t client_ready(gpu_virt_client_t *cl, uint32_t max)
+static uint32_t client_ready(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t max)
 {
-    uint32_t room = answer_room_or_arm(cl);
+    uint32_t room = answer_room_or_arm(virt, cl);
     if (room == 0) {
         return 0;
     }
@@ -504,7 +518,7 @@ static uint32_t client_ready(gpu_virt_client_t *cl, uint32_t max)
         ready = gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
     }
     if (ready == 0) {
-        ready = requests_arm(cl);
+        ready = requests_arm(virt, cl);
     }
     ready = ready < room ? ready : room;
     return ready < max ? ready : max;
@@ -590,12 +604,12 @@ uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t bud
         return done;
     }
     while (done < budget && !cl->has_held) {
-        uint32_t n = client_ready(cl, budget - done);
+        uint32_t n = client_ready(virt, cl, budget - done);
         if (n == 0) {
             break;
         }
         done += client_batch(virt, cl, n, s, &sent);
-        if (!cl->has_held && gpu_queue_cached_length(&cl->req) == 0 && requests_arm(cl) == 0) {
+        if (!cl->has_held && gpu_queue_cached_length(&cl->req) == 0 && requests_arm(virt, cl) == 0) {
             break; /* emptied: asked for a signal on the next request */
         }
     }

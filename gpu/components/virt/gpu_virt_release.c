@@ -25,6 +25,7 @@ void virt_release_begin(gpu_virt_t *virt, gpu_virt_client_t *cl)
     cl->released_resources = 0;
     cl->release_phase = GPU_VIRT_RELEASE_DRAIN;
     virt->drv_waiting &= ~(1u << cl->index);
+    virt->clients_idle &= ~(1u << cl->index); /* it has a release to serve */
 }
 
 /* Send one release request: SET_SCANOUT of device scanout `ds` to nothing, or UNREF of client resource `id`. */
