@@ -58,6 +58,31 @@ static void notify_collect(gpu_virt_t *virt, gpu_virt_notify_t *notify)
 }
 
 /*
+ * notify_collect() after client `cl`'s own notification, without its loops:
+ * only `cl`'s queues and the driver's request queue can have been touched
+ * (the serve takes only its requests, answers only it and drains nothing;
+ * display events come only with driver answers), and a release it finished
+ * is reported as always.
+ */
+static void notify_collect_client(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify)
+{
+    notify_collect_driver(virt, notify);
+    uint32_t signal = 0;
+    if (virt->resp_staged != 0) {
+        gpu_queue_producer_flush(&cl->resp); /* (R1): pairs with the client's (A1) */
+        signal = gpu_queue_producer_must_signal(&cl->resp);
+    }
+    if (virt->req_freed != 0) {
+        signal |= gpu_queue_consumer_must_signal(&cl->req);
+    }
+    notify->clients |= signal << cl->index;
+    notify->released |= virt->pending_released;
+    virt->resp_staged = 0;
+    virt->req_freed = 0;
+    virt->pending_released = 0;
+}
+
+/*
  * One turn of every client, GPU_VIRT_BATCH requests each, starting with the
  * one after the last client that sent the driver a request (so room is
  * shared in turn). Returns true if some client used its whole turn: it may
@@ -263,7 +288,7 @@ void gpu_virt_handle_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_t
      * notification, and handle_driver shares it out round-robin.
      */
     virt_client_serve(virt, cl, UINT32_MAX, false);
-    notify_collect(virt, notify);
+    notify_collect_client(virt, cl, notify);
 }
 
 void gpu_virt_handle_driver(gpu_virt_t *virt, gpu_virt_notify_t *notify)
