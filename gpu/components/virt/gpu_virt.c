@@ -24,14 +24,16 @@
  * Publish what this event staged and say whom to signal: each queue's index
  * is stored once (release), then the peer's signal flag is looked at once.
  */
-static void notify_collect_driver(gpu_virt_t *virt, gpu_virt_notify_t *notify)
+static inline __attribute__((always_inline)) void notify_collect_driver(gpu_virt_t *virt, gpu_virt_notify_t *notify)
 {
     if (virt->drv_req_published) {
         gpu_queue_producer_flush(&virt->drv_req); /* (R1): pairs with the driver's (A1) */
-        notify->driver = gpu_queue_producer_must_signal(&virt->drv_req) || notify->driver;
+        if (gpu_queue_producer_must_signal(&virt->drv_req)) {
+            notify->driver = true;
+        }
     }
-    if (virt->drv_resp_released) {
-        notify->driver = gpu_queue_consumer_must_signal(&virt->drv_resp) || notify->driver;
+    if (virt->drv_resp_released && gpu_queue_consumer_must_signal(&virt->drv_resp)) {
+        notify->driver = true;
     }
     virt->drv_req_published = 0;
     virt->drv_resp_released = 0;
@@ -44,17 +46,23 @@ static void notify_collect(gpu_virt_t *virt, gpu_virt_notify_t *notify)
     for (uint32_t m = virt->resp_staged; m != 0; m &= m - 1) {
         gpu_queue_t *resp = &virt->clients[__builtin_ctz(m)].resp;
         gpu_queue_producer_flush(resp); /* (R1): pairs with the client's (A1) */
-        signal |= gpu_queue_producer_must_signal(resp) ? m & -m : 0;
+        if (gpu_queue_producer_must_signal(resp)) {
+            signal |= m & -m;
+        }
     }
     for (uint32_t m = virt->req_freed; m != 0; m &= m - 1) {
-        signal |= gpu_queue_consumer_must_signal(&virt->clients[__builtin_ctz(m)].req) ? m & -m : 0;
+        if (gpu_queue_consumer_must_signal(&virt->clients[__builtin_ctz(m)].req)) {
+            signal |= m & -m;
+        }
     }
     notify->clients |= signal;
-    notify->released |= virt->pending_released;
+    if (virt->pending_released != 0) {
+        notify->released |= virt->pending_released;
+        virt->pending_released = 0;
+    }
     virt->resp_staged = 0;
     virt->req_freed = 0;
     virt->pending_events = 0;
-    virt->pending_released = 0;
 }
 
 /*
@@ -67,19 +75,23 @@ static void notify_collect(gpu_virt_t *virt, gpu_virt_notify_t *notify)
 static void notify_collect_client(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify)
 {
     notify_collect_driver(virt, notify);
-    uint32_t signal = 0;
+    bool signal = false;
     if (virt->resp_staged != 0) {
         gpu_queue_producer_flush(&cl->resp); /* (R1): pairs with the client's (A1) */
         signal = gpu_queue_producer_must_signal(&cl->resp);
     }
-    if (virt->req_freed != 0) {
-        signal |= gpu_queue_consumer_must_signal(&cl->req);
+    if (virt->req_freed != 0 && gpu_queue_consumer_must_signal(&cl->req)) {
+        signal = true;
     }
-    notify->clients |= signal << cl->index;
-    notify->released |= virt->pending_released;
+    if (signal) {
+        notify->clients |= 1u << cl->index;
+    }
+    if (virt->pending_released != 0) {
+        notify->released |= virt->pending_released;
+        virt->pending_released = 0;
+    }
     virt->resp_staged = 0;
     virt->req_freed = 0;
-    virt->pending_released = 0;
 }
 
 /*
@@ -102,6 +114,13 @@ static bool clients_round(gpu_virt_t *virt)
     return more;
 }
 
+/* Rounds while some client used its whole turn (out of line: most driver notifications find every client idle). */
+__attribute__((noinline)) static void clients_rounds(gpu_virt_t *virt)
+{
+    while (clients_round(virt)) {
+    }
+}
+
 /*
  * Driver answers first (they settle what requests wait for), then the
  * display query and a device loss, then every client in turn, round after
@@ -121,7 +140,8 @@ static void virt_run(gpu_virt_t *virt, gpu_virt_notify_t *notify)
     if (virt->device_lost) {
         virt_device_forget(virt);
     }
-    while (virt->clients_idle != virt->clients_all && clients_round(virt)) {
+    if (virt->clients_idle != virt->clients_all) {
+        clients_rounds(virt);
     }
     notify_collect(virt, notify);
 }
