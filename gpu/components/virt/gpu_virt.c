@@ -84,7 +84,7 @@ static void notify_collect_client(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_v
         signal = true;
     }
     if (signal) {
-        notify->clients |= 1u << cl->index;
+        notify->clients |= cl->bit;
     }
     if (virt->pending_released != 0) {
         notify->released |= virt->pending_released;
@@ -260,6 +260,7 @@ static void client_init(gpu_virt_t *virt, uint32_t i, uint32_t slot)
     gpu_virt_client_t *cl = &virt->clients[i];
     cl->cfg = c;
     cl->index = (uint8_t)i;
+    cl->bit = 1u << i;
     cl->res = &virt->res[slot];
     cl->max_resources = c->max_resources;
     gpu_queue_init(&cl->req, (void *)(uintptr_t)c->conn.req_queue, c->conn.req_capacity, false);
@@ -301,7 +302,7 @@ void gpu_virt_handle_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_t
     gpu_virt_client_t *cl = &virt->clients[client];
     cl->req_armed = 0;
     cl->resp_armed = 0;
-    virt->clients_idle &= ~(1u << client); /* it may have work: a driver notification looks at it again */
+    virt->clients_idle &= ~cl->bit; /* it may have work: a driver notification looks at it again */
     /*
      * Only this client can have changed. It takes no driver room another
      * client waits for (the driver gate): room comes back with a driver

@@ -221,6 +221,7 @@ typedef struct gpu_virt_client {
     uint8_t release_phase;       /* GPU_VIRT_RELEASE_* */
     uint8_t index;               /* its position in gpu_virt_t.clients */
     uint8_t display_refused;     /* its GET_DISPLAY_INFO was answered DEVICE_ERROR: raise the event when info comes */
+    uint32_t bit;                /* 1u << index: its bit in gpu_virt_t's client masks */
     uint32_t release_cursor;     /* next scanout or resource id to release */
     uint32_t release_inflight;   /* release requests at the driver */
     uint32_t released_scanouts;  /* the latest release: scanouts it disabled */

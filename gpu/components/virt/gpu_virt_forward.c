@@ -88,7 +88,7 @@ static void served_last(gpu_virt_t *virt, const gpu_virt_client_t *cl)
  */
 bool virt_driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin)
 {
-    uint32_t bit = 1u << cl->index;
+    uint32_t bit = cl->bit;
     if ((!round_robin && (virt->drv_waiting & ~bit) != 0) || !virt_driver_room_or_arm(virt)) {
         virt->drv_waiting |= bit;
         return false;
@@ -461,7 +461,7 @@ VIRT_HOT uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_
  */
 static inline void client_now_idle(gpu_virt_t *virt, const gpu_virt_client_t *cl)
 {
-    virt->clients_idle |= 1u << cl->index;
+    virt->clients_idle |= cl->bit;
 }
 
 /*
@@ -522,10 +522,7 @@ static uint32_t client_ready(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t m
     if (room == 0) {
         return 0;
     }
-    uint32_t ready = gpu_queue_cached_length(&cl->req);
-    if (ready == 0) {
-        ready = gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
-    }
+    uint32_t ready = gpu_queue_length(&cl->req); /* a serve's first look is fresh: (A1) pairs with the client's (R1) */
     if (ready == 0) {
         ready = requests_arm(virt, cl);
     }
@@ -541,7 +538,11 @@ static uint32_t client_ready(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t m
  */
 static uint32_t client_more(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t max)
 {
-    uint32_t ready = gpu_queue_cached_length(&cl->req);
+    /*
+     * What the last look saw, less what the batch took: no clamp needed,
+     * since the batch took no more than a clamped fill level said was there.
+     */
+    uint32_t ready = cl->req.cached - cl->req.own;
     if (ready == 0 && (ready = requests_arm(virt, cl)) == 0) {
         return 0; /* emptied: asked for a signal on the next request */
     }
@@ -583,7 +584,7 @@ static uint32_t client_batch(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t n
     }
     /* (R2) once per batch, after the last read of a slot: pairs with the client's (A2) */
     gpu_queue_consumer_release(&cl->req, taken);
-    virt->req_freed |= 1u << cl->index;
+    virt->req_freed |= cl->bit;
     return taken - cl->has_held;
 }
 
@@ -621,7 +622,7 @@ VIRT_COLD static bool serve_pending(gpu_virt_t *virt, gpu_virt_client_t *cl, uin
  */
 uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin)
 {
-    uint32_t others = virt->drv_waiting & ~(1u << cl->index);
+    uint32_t others = virt->drv_waiting & ~cl->bit;
     virt->drv_waiting = others; /* set again if it still needs driver room */
     serve_t s = {!virt_device_barrier(virt) && (round_robin || others == 0), round_robin};
     uint32_t done = 0;

@@ -137,7 +137,7 @@ static inline void virt_answer_stage(gpu_virt_client_t *cl, uint32_t code, uint3
 static inline void virt_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
 {
     virt_answer_stage(cl, code, id, status);
-    virt->resp_staged |= 1u << cl->index;
+    virt->resp_staged |= cl->bit;
 }
 
 /* ---- gpu_virt_check.c: pure, read only the copy and settled state ---- */
