@@ -516,8 +516,8 @@ static void trace_state(const char *when)
         return;
     }
     const gpu_virt_t *v = &F.virt;
-    fprintf(stderr, "  [%s] drv_waiting=0x%x next=%u inflight=%u drv_req len=%u pend=%u display v%u w%u i%u f%u\n",
-            when, v->drv_waiting, v->next_client, v->inflight_count, fill(&F.drv_req), F.npend, v->display_valid,
+    fprintf(stderr, "  [%s] drv_waiting=0x%x last_sent=%u inflight=%u drv_req len=%u pend=%u display v%u w%u i%u f%u\n",
+            when, v->drv_waiting, v->last_sent, v->inflight_count, fill(&F.drv_req), F.npend, v->display_valid,
             v->display_wanted, v->display_inflight, v->display_failed);
     for (uint32_t c = 0; c < F.nc; c++) {
         const gpu_virt_client_t *cl = &v->clients[c];

@@ -103,7 +103,7 @@ static void notify_collect_client(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_v
 static bool clients_round(gpu_virt_t *virt)
 {
     bool more = false;
-    uint32_t c = virt->next_client;
+    uint32_t c = virt->last_sent + 1 == virt->num_clients ? 0 : virt->last_sent + 1;
     for (uint32_t i = 0; i < virt->num_clients; i++) {
         gpu_virt_client_t *cl = &virt->clients[c];
         if (!virt_client_idle(cl) && virt_client_serve(virt, cl, GPU_VIRT_BATCH, true) == GPU_VIRT_BATCH) {
@@ -241,6 +241,7 @@ static void state_init(gpu_virt_t *virt, const gpu_virt_config_t *cfg)
     virt->cfg = cfg;
     virt->num_clients = cfg->num_clients;
     virt->clients_all = (1u << cfg->num_clients) - 1; /* at most 16 clients */
+    virt->last_sent = cfg->num_clients - 1;           /* the first round starts with client 0 */
     for (uint32_t i = 0; i < GPU_VIRT_MAX_INFLIGHT; i++) {
         virt->inflight[i].driver_id = i;
         virt->inflight_stack[i] = (uint8_t)(GPU_VIRT_MAX_INFLIGHT - 1 - i); /* entry 0 is taken first */

@@ -232,7 +232,7 @@ typedef struct gpu_virt_client {
 typedef struct gpu_virt {
     const gpu_virt_config_t *cfg;
     uint32_t num_clients;
-    uint32_t next_client; /* round-robin start: the client after the last one that sent to the driver */
+    uint32_t last_sent;   /* the client that last sent the driver a request: the round-robin starts after it */
     gpu_queue_t drv_req;  /* producer */
     gpu_queue_t drv_resp; /* consumer */
     gpu_info_region_t *drv_info;

@@ -71,7 +71,7 @@ bool virt_driver_room_or_arm(gpu_virt_t *virt)
 /* `cl` sent the driver a request: the round-robin starts after it next time. */
 static void served_last(gpu_virt_t *virt, const gpu_virt_client_t *cl)
 {
-    virt->next_client = cl->index + 1u == virt->num_clients ? 0 : cl->index + 1u;
+    virt->last_sent = cl->index;
 }
 
 /*
@@ -575,13 +575,18 @@ static uint32_t client_batch(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t n
         const void *slot_shared = gpu_queue_slot(&cl->req, cl->req.own + taken, sizeof(gpu_req_t));
         memcpy(&req, slot_shared, sizeof(req)); /* read once: only the copy is checked and used */
         taken++;
-        cl->owed++;
         if (request_handle(virt, cl, &req, s) == VERDICT_WAIT) {
             cl->held = req;
             cl->has_held = 1;
             break;
         }
     }
+    /*
+     * Every request taken is owed an answer, counted once per batch: in the
+     * batch, answers staged at once only decrement the count (unsigned, so
+     * the sum comes out right) and nothing reads it.
+     */
+    cl->owed += taken;
     /* (R2) once per batch, after the last read of a slot: pairs with the client's (A2) */
     gpu_queue_consumer_release(&cl->req, taken);
     virt->req_freed |= cl->bit;
