@@ -516,8 +516,8 @@ static void trace_state(const char *when)
         return;
     }
     const gpu_virt_t *v = &F.virt;
-    fprintf(stderr, "  [%s] drv_waiting=0x%x next=%u inflight=%u drv_req len=%u pend=%u display v%u w%u i%u f%u\n",
-            when, v->drv_waiting, v->next_client, v->inflight_count, fill(&F.drv_req), F.npend, v->display_valid,
+    fprintf(stderr, "  [%s] drv_waiting=0x%x last_sent=%u inflight=%u drv_req len=%u pend=%u display v%u w%u i%u f%u\n",
+            when, v->drv_waiting, v->last_sent, v->inflight_count, fill(&F.drv_req), F.npend, v->display_valid,
             v->display_wanted, v->display_inflight, v->display_failed);
     for (uint32_t c = 0; c < F.nc; c++) {
         const gpu_virt_client_t *cl = &v->clients[c];
@@ -615,6 +615,13 @@ static void check_waiting(void)
                __atomic_load_n(&F.drv_req.shared->producer_signal, __ATOMIC_ACQUIRE) != 0;
     CHECK(v->drv_waiting == 0 || due, "clients 0x%x wait for driver room, but no driver notification is due",
           v->drv_waiting);
+    /* A client a driver notification skips as idle really is: nothing held, no release, and a signal asked for. */
+    for (uint32_t m = v->clients_idle; m != 0; m &= m - 1) {
+        const gpu_virt_client_t *cl = &v->clients[__builtin_ctz(m)];
+        CHECK(__builtin_ctz(m) < (int)F.nc && !cl->has_held && cl->release_phase == GPU_VIRT_RELEASE_NONE &&
+                      (cl->req_armed || cl->resp_armed),
+              "client %d skipped as idle, but it has work", __builtin_ctz(m));
+    }
 }
 
 /* ---- setup ---- */

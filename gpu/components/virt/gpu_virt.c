@@ -24,14 +24,16 @@
  * Publish what this event staged and say whom to signal: each queue's index
  * is stored once (release), then the peer's signal flag is looked at once.
  */
-static void notify_collect_driver(gpu_virt_t *virt, gpu_virt_notify_t *notify)
+static inline __attribute__((always_inline)) void notify_collect_driver(gpu_virt_t *virt, gpu_virt_notify_t *notify)
 {
     if (virt->drv_req_published) {
         gpu_queue_producer_flush(&virt->drv_req); /* (R1): pairs with the driver's (A1) */
-        notify->driver = gpu_queue_producer_must_signal(&virt->drv_req) || notify->driver;
+        if (gpu_queue_producer_must_signal(&virt->drv_req)) {
+            notify->driver = true;
+        }
     }
-    if (virt->drv_resp_released) {
-        notify->driver = gpu_queue_consumer_must_signal(&virt->drv_resp) || notify->driver;
+    if (virt->drv_resp_released && gpu_queue_consumer_must_signal(&virt->drv_resp)) {
+        notify->driver = true;
     }
     virt->drv_req_published = 0;
     virt->drv_resp_released = 0;
@@ -44,27 +46,52 @@ static void notify_collect(gpu_virt_t *virt, gpu_virt_notify_t *notify)
     for (uint32_t m = virt->resp_staged; m != 0; m &= m - 1) {
         gpu_queue_t *resp = &virt->clients[__builtin_ctz(m)].resp;
         gpu_queue_producer_flush(resp); /* (R1): pairs with the client's (A1) */
-        signal |= gpu_queue_producer_must_signal(resp) ? m & -m : 0;
+        if (gpu_queue_producer_must_signal(resp)) {
+            signal |= m & -m;
+        }
     }
     for (uint32_t m = virt->req_freed; m != 0; m &= m - 1) {
-        signal |= gpu_queue_consumer_must_signal(&virt->clients[__builtin_ctz(m)].req) ? m & -m : 0;
+        if (gpu_queue_consumer_must_signal(&virt->clients[__builtin_ctz(m)].req)) {
+            signal |= m & -m;
+        }
     }
     notify->clients |= signal;
-    notify->released |= virt->pending_released;
+    if (virt->pending_released != 0) {
+        notify->released |= virt->pending_released;
+        virt->pending_released = 0;
+    }
     virt->resp_staged = 0;
     virt->req_freed = 0;
     virt->pending_events = 0;
-    virt->pending_released = 0;
 }
 
 /*
- * A client with nothing held that we asked for a signal (its request queue
- * was empty, or its response queue full with nothing owed) has nothing for
- * us until it notifies; gpu_virt_handle_client() serves it then.
+ * notify_collect() after client `cl`'s own notification, without its loops:
+ * only `cl`'s queues and the driver's request queue can have been touched
+ * (the serve takes only its requests, answers only it and drains nothing;
+ * display events come only with driver answers), and a release it finished
+ * is reported as always.
  */
-static bool client_idle(const gpu_virt_client_t *cl)
+static void notify_collect_client(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify)
 {
-    return !cl->has_held && (cl->req_armed || cl->resp_armed) && cl->release_phase == GPU_VIRT_RELEASE_NONE;
+    notify_collect_driver(virt, notify);
+    bool signal = false;
+    if (virt->resp_staged != 0) {
+        gpu_queue_producer_flush(&cl->resp); /* (R1): pairs with the client's (A1) */
+        signal = gpu_queue_producer_must_signal(&cl->resp);
+    }
+    if (virt->req_freed != 0 && gpu_queue_consumer_must_signal(&cl->req)) {
+        signal = true;
+    }
+    if (signal) {
+        notify->clients |= cl->bit;
+    }
+    if (virt->pending_released != 0) {
+        notify->released |= virt->pending_released;
+        virt->pending_released = 0;
+    }
+    virt->resp_staged = 0;
+    virt->req_freed = 0;
 }
 
 /*
@@ -76,10 +103,10 @@ static bool client_idle(const gpu_virt_client_t *cl)
 static bool clients_round(gpu_virt_t *virt)
 {
     bool more = false;
-    uint32_t c = virt->next_client;
+    uint32_t c = virt->last_sent + 1 == virt->num_clients ? 0 : virt->last_sent + 1;
     for (uint32_t i = 0; i < virt->num_clients; i++) {
         gpu_virt_client_t *cl = &virt->clients[c];
-        if (!client_idle(cl) && virt_client_serve(virt, cl, GPU_VIRT_BATCH, true) == GPU_VIRT_BATCH) {
+        if (!virt_client_idle(cl) && virt_client_serve(virt, cl, GPU_VIRT_BATCH, true) == GPU_VIRT_BATCH) {
             more = true;
         }
         c = c + 1 == virt->num_clients ? 0 : c + 1;
@@ -87,19 +114,34 @@ static bool clients_round(gpu_virt_t *virt)
     return more;
 }
 
+/* Rounds while some client used its whole turn (out of line: most driver notifications find every client idle). */
+__attribute__((noinline)) static void clients_rounds(gpu_virt_t *virt)
+{
+    while (clients_round(virt)) {
+    }
+}
+
 /*
  * Driver answers first (they settle what requests wait for), then the
  * display query and a device loss, then every client in turn, round after
  * round while some client still has work. Nothing else needs a second look:
  * answers that arrive meanwhile come with a notification (the drain armed
- * it), and a client that got no driver room waits for the driver's.
+ * it), and a client that got no driver room waits for the driver's. Each
+ * phase with nothing to do costs one test: no query wanted, no loss, or
+ * every client left idle by its latest serve (clients_idle; only a serve
+ * sets a bit, and whatever makes a client busy clears it).
  */
 static void virt_run(gpu_virt_t *virt, gpu_virt_notify_t *notify)
 {
     virt_driver_drain(virt);
-    virt_display_pump(virt);
-    virt_device_forget(virt);
-    while (clients_round(virt)) {
+    if (virt->display_wanted) {
+        virt_display_pump(virt);
+    }
+    if (virt->device_lost) {
+        virt_device_forget(virt);
+    }
+    if (virt->clients_idle != virt->clients_all) {
+        clients_rounds(virt);
     }
     notify_collect(virt, notify);
 }
@@ -198,6 +240,8 @@ static void state_init(gpu_virt_t *virt, const gpu_virt_config_t *cfg)
 {
     virt->cfg = cfg;
     virt->num_clients = cfg->num_clients;
+    virt->clients_all = (1u << cfg->num_clients) - 1; /* at most 16 clients */
+    virt->last_sent = cfg->num_clients - 1;           /* the first round starts with client 0 */
     for (uint32_t i = 0; i < GPU_VIRT_MAX_INFLIGHT; i++) {
         virt->inflight[i].driver_id = i;
         virt->inflight_stack[i] = (uint8_t)(GPU_VIRT_MAX_INFLIGHT - 1 - i); /* entry 0 is taken first */
@@ -217,6 +261,7 @@ static void client_init(gpu_virt_t *virt, uint32_t i, uint32_t slot)
     gpu_virt_client_t *cl = &virt->clients[i];
     cl->cfg = c;
     cl->index = (uint8_t)i;
+    cl->bit = 1u << i;
     cl->res = &virt->res[slot];
     cl->max_resources = c->max_resources;
     gpu_queue_init(&cl->req, (void *)(uintptr_t)c->conn.req_queue, c->conn.req_capacity, false);
@@ -258,13 +303,14 @@ void gpu_virt_handle_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_t
     gpu_virt_client_t *cl = &virt->clients[client];
     cl->req_armed = 0;
     cl->resp_armed = 0;
+    virt->clients_idle &= ~cl->bit; /* it may have work: a driver notification looks at it again */
     /*
      * Only this client can have changed. It takes no driver room another
      * client waits for (the driver gate): room comes back with a driver
      * notification, and handle_driver shares it out round-robin.
      */
     virt_client_serve(virt, cl, UINT32_MAX, false);
-    notify_collect(virt, notify);
+    notify_collect_client(virt, cl, notify);
 }
 
 void gpu_virt_handle_driver(gpu_virt_t *virt, gpu_virt_notify_t *notify)

@@ -246,6 +246,7 @@ typedef struct gpu_virt_client {
     uint8_t release_phase;       /* GPU_VIRT_RELEASE_* */
     uint8_t index;               /* its position in gpu_virt_t.clients */
     uint8_t display_refused;     /* its GET_DISPLAY_INFO was answered DEVICE_ERROR: raise the event when info comes */
+    uint32_t bit;                /* 1u << index: its bit in gpu_virt_t's client masks */
     uint32_t release_cursor;     /* next scanout or resource id to release */
     uint32_t release_inflight;   /* release requests at the driver */
     uint32_t released_scanouts;  /* the latest release: scanouts it disabled */
@@ -256,7 +257,7 @@ typedef struct gpu_virt_client {
 typedef struct gpu_virt {
     const gpu_virt_config_t *cfg;
     uint32_t num_clients;
-    uint32_t next_client; /* round-robin start: the client after the last one that sent to the driver */
+    uint32_t last_sent;   /* the client that last sent the driver a request: the round-robin starts after it */
     gpu_queue_t drv_req;  /* producer */
     gpu_queue_t drv_resp; /* consumer */
     gpu_info_region_t *drv_info;
@@ -275,6 +276,8 @@ typedef struct gpu_virt {
     uint32_t pending_events;    /* bit i: display event raised for client i in this call */
     uint32_t pending_released;  /* bit i: release of client i finished in this call */
     uint32_t drv_waiting;       /* bit i: client i's latest step had something for the driver and got no room */
+    uint32_t clients_idle;      /* bit i: client i is idle (virt_client_idle()) since it was armed; 0: look */
+    uint32_t clients_all;       /* bit i for every configured client */
     gpu_display_info_t display; /* the device's display info (cache) */
     uint32_t inflight_count;    /* entries in use; the free ones are inflight_stack[0 .. MAX - count) */
     uint8_t inflight_stack[GPU_VIRT_MAX_INFLIGHT];

@@ -71,7 +71,7 @@ bool virt_driver_room_or_arm(gpu_virt_t *virt)
 /* `cl` sent the driver a request: the round-robin starts after it next time. */
 static void served_last(gpu_virt_t *virt, const gpu_virt_client_t *cl)
 {
-    virt->next_client = cl->index + 1u == virt->num_clients ? 0 : cl->index + 1u;
+    virt->last_sent = cl->index;
 }
 
 /*
@@ -88,7 +88,7 @@ static void served_last(gpu_virt_t *virt, const gpu_virt_client_t *cl)
  */
 bool virt_driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin)
 {
-    uint32_t bit = 1u << cl->index;
+    uint32_t bit = cl->bit;
     if ((!round_robin && (virt->drv_waiting & ~bit) != 0) || !virt_driver_room_or_arm(virt)) {
         virt->drv_waiting |= bit;
         return false;
@@ -118,12 +118,12 @@ bool virt_driver_admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round
  * barrier and nobody it must defer to, so room counted in drv_room is
  * enough; otherwise, or when that ran out, the whole gate decides.
  */
-VIRT_HOT uint32_t admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, uint32_t verdict, serve_t s)
+VIRT_HOT uint32_t admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, uint32_t verdict, const serve_t *s)
 {
-    if (verdict != VERDICT_FORWARD || (s.fast && virt->drv_room != 0)) {
+    if (verdict != VERDICT_FORWARD || (s->fast && virt->drv_room != 0)) {
         return verdict;
     }
-    return driver_gate(virt, cl, s.round_robin) ? VERDICT_FORWARD : VERDICT_WAIT;
+    return driver_gate(virt, cl, s->round_robin) ? VERDICT_FORWARD : VERDICT_WAIT;
 }
 
 /* ---- reserve, fill, submit ---- */
@@ -180,7 +180,7 @@ VIRT_HOT uint32_t forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const 
     return VERDICT_SENT;
 }
 
-VIRT_HOT uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+VIRT_HOT uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, const serve_t *s)
 {
     const gpu_req_transfer_to_2d_t *t = &req->transfer_to_2d;
     const gpu_virt_resource_t *r = NULL;
@@ -193,7 +193,7 @@ VIRT_HOT uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req
     return forward_stream(virt, cl, req, &d, sizeof(d), t->resource_id);
 }
 
-VIRT_HOT uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+VIRT_HOT uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, const serve_t *s)
 {
     const gpu_req_flush_t *f = &req->flush;
     const gpu_virt_resource_t *r = NULL;
@@ -235,7 +235,8 @@ static gpu_virt_resource_t *res_create(gpu_virt_t *virt, gpu_virt_client_t *cl, 
     return r;
 }
 
-VIRT_COLD static uint32_t send_create_2d(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+VIRT_COLD static uint32_t send_create_2d(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
+                                         const serve_t *s)
 {
     const gpu_req_create_2d_t *c = &req->create_2d;
     uint32_t verdict = admit(virt, cl, virt_check_create_2d(virt, cl, c), s);
@@ -253,7 +254,8 @@ VIRT_COLD static uint32_t send_create_2d(gpu_virt_t *virt, gpu_virt_client_t *cl
     return VERDICT_SENT;
 }
 
-VIRT_COLD static uint32_t send_create_blob(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+VIRT_COLD static uint32_t send_create_blob(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
+                                           const serve_t *s)
 {
     const gpu_req_create_blob_t *c = &req->create_blob;
     uint32_t verdict = admit(virt, cl, virt_check_create_blob(virt, cl, c), s);
@@ -271,7 +273,7 @@ VIRT_COLD static uint32_t send_create_blob(gpu_virt_t *virt, gpu_virt_client_t *
 
 /* Unref and detach (both gpu_req_resource_t): the resource is busy until the answer; the driver sees its device id. */
 VIRT_COLD static uint32_t send_settle(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, uint32_t verdict,
-                                      serve_t s)
+                                      const serve_t *s)
 {
     verdict = admit(virt, cl, verdict, s);
     if (verdict != VERDICT_FORWARD) {
@@ -286,7 +288,7 @@ VIRT_COLD static uint32_t send_settle(gpu_virt_t *virt, gpu_virt_client_t *cl, c
     return VERDICT_SENT;
 }
 
-VIRT_COLD static uint32_t send_attach(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+VIRT_COLD static uint32_t send_attach(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, const serve_t *s)
 {
     const gpu_req_attach_backing_t *a = &req->attach_backing;
     uint32_t verdict = admit(virt, cl, virt_check_attach(cl, a), s);
@@ -322,7 +324,8 @@ static uint32_t scanout_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t 
     return r->device_id;
 }
 
-VIRT_COLD static uint32_t send_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+VIRT_COLD static uint32_t send_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
+                                           const serve_t *s)
 {
     const gpu_req_set_scanout_t *c = &req->set_scanout;
     uint32_t verdict = admit(virt, cl, virt_check_set_scanout(virt, cl, c), s);
@@ -340,7 +343,7 @@ VIRT_COLD static uint32_t send_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *
 }
 
 VIRT_COLD static uint32_t send_set_scanout_blob(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
-                                                serve_t s)
+                                                const serve_t *s)
 {
     const gpu_req_set_scanout_blob_t *c = &req->set_scanout_blob;
     uint32_t verdict = admit(virt, cl, virt_check_set_scanout_blob(virt, cl, c), s);
@@ -363,7 +366,8 @@ VIRT_COLD static uint32_t send_set_scanout_blob(gpu_virt_t *virt, gpu_virt_clien
 }
 
 /* UPDATE_CURSOR: on the device scanout, with the resource's device id; a hide (resource 0) carries nothing else. */
-VIRT_COLD static uint32_t send_update_cursor(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+VIRT_COLD static uint32_t send_update_cursor(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
+                                             const serve_t *s)
 {
     const gpu_req_update_cursor_t *c = &req->update_cursor;
     uint32_t device_id = GPU_RESOURCE_ID_NONE;
@@ -384,7 +388,8 @@ VIRT_COLD static uint32_t send_update_cursor(gpu_virt_t *virt, gpu_virt_client_t
     return VERDICT_SENT;
 }
 
-VIRT_COLD static uint32_t send_move_cursor(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, serve_t s)
+VIRT_COLD static uint32_t send_move_cursor(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
+                                           const serve_t *s)
 {
     const gpu_req_move_cursor_t *c = &req->move_cursor;
     uint32_t verdict = admit(virt, cl, virt_check_move_cursor(virt, cl, c), s);
@@ -399,10 +404,10 @@ VIRT_COLD static uint32_t send_move_cursor(gpu_virt_t *virt, gpu_virt_client_t *
 }
 
 /* Everything but TRANSFER_TO_2D and RESOURCE_FLUSH on an initialised client. */
-VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, const serve_t *s)
 {
     if (req->code == GPU_REQ_PRESENT) {
-        return virt_present_dispatch(virt, cl, req, s.round_robin); /* its second step may come after a release */
+        return virt_present_dispatch(virt, cl, req, s->round_robin); /* its second step may come after a release */
     }
     if (!cl->initialised && req->code != GPU_REQ_GET_DISPLAY_INFO) {
         return req->code - 1u < GPU_REQ_MAX ? GPU_STATUS_NOT_READY : GPU_STATUS_UNSUPPORTED;
@@ -444,7 +449,7 @@ VIRT_COLD static uint32_t dispatch_other(gpu_virt_t *virt, gpu_virt_client_t *cl
  * copy unchanged) or VERDICT_SENT (the copy may have become the driver's
  * form).
  */
-VIRT_HOT uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+VIRT_HOT uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, const serve_t *s)
 {
     if (req->code == GPU_REQ_TRANSFER_TO_2D && cl->initialised) {
         return send_transfer(virt, cl, req, s);
@@ -458,17 +463,26 @@ VIRT_HOT uint32_t request_dispatch(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_
 /* ---- taking requests ---- */
 
 /*
- * Producer side of the response queue: answers that still have a slot
- * beyond those owed. When there are none and nothing is owed, ask the client
- * to signal when it frees a slot (once: resp_armed stays set until the
- * client notifies us).
+ * A client that nothing is held for and no release is under way for (so:
+ * in the main loop of virt_client_serve()) was just asked for a signal, and
+ * the serve stops: it is idle (virt_client_idle()) until it notifies, so a
+ * driver notification need not look at it. gpu_virt_handle_client() and
+ * virt_release_begin() clear the bit.
  */
-static uint32_t answer_room_or_arm(gpu_virt_client_t *cl)
+static inline void client_now_idle(gpu_virt_t *virt, const gpu_virt_client_t *cl)
 {
-    uint32_t space = gpu_queue_cached_space(&cl->resp);
-    if (space <= cl->owed) {
-        space = gpu_queue_space(&cl->resp);
-    }
+    virt->clients_idle |= cl->bit;
+}
+
+/*
+ * Producer side of the response queue, when the cached head leaves no slot
+ * beyond the answers owed: look at the head again, and when there is still
+ * none and nothing is owed, ask the client to signal when it frees a slot
+ * (once: resp_armed stays set until the client notifies us).
+ */
+VIRT_COLD static uint32_t answer_room_refresh(gpu_virt_t *virt, gpu_virt_client_t *cl)
+{
+    uint32_t space = gpu_queue_space(&cl->resp); /* (A2) pairs with the client's (R2) */
     if (space > cl->owed) {
         return space - cl->owed;
     }
@@ -477,10 +491,18 @@ static uint32_t answer_room_or_arm(gpu_virt_client_t *cl)
     }
     if (gpu_queue_producer_arm(&cl->resp)) {
         cl->resp_armed = 1;
+        client_now_idle(virt, cl);
         return 0;
     }
     space = gpu_queue_cached_space(&cl->resp); /* the arm's re-check refreshed it */
     return space > cl->owed ? space - cl->owed : 0;
+}
+
+/* Producer side of the response queue: answers that still have a slot beyond those owed (the cached head first). */
+VIRT_HOT uint32_t answer_room_or_arm(gpu_virt_t *virt, gpu_virt_client_t *cl)
+{
+    uint32_t space = gpu_queue_cached_space(&cl->resp);
+    return space > cl->owed ? space - cl->owed : answer_room_refresh(virt, cl);
 }
 
 /*
@@ -490,38 +512,57 @@ static uint32_t answer_room_or_arm(gpu_virt_client_t *cl)
  * stays set until the client notifies us, and meanwhile a fresh look is
  * all. Returns the requests ready.
  */
-static uint32_t requests_arm(gpu_virt_client_t *cl)
+static uint32_t requests_arm(gpu_virt_t *virt, gpu_virt_client_t *cl)
 {
     if (cl->req_armed) {
         return gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
     }
     if (gpu_queue_consumer_arm(&cl->req)) {
         cl->req_armed = 1;
+        client_now_idle(virt, cl);
         return 0;
     }
     return gpu_queue_cached_length(&cl->req); /* the arm's re-check refreshed it: (A1) */
 }
 
 /* Requests the client may take now, at most `max`: ready, and with room for their answers. */
-static uint32_t client_ready(gpu_virt_client_t *cl, uint32_t max)
+static uint32_t client_ready(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t max)
 {
-    uint32_t room = answer_room_or_arm(cl);
+    uint32_t room = answer_room_or_arm(virt, cl);
     if (room == 0) {
         return 0;
     }
-    uint32_t ready = gpu_queue_cached_length(&cl->req);
+    uint32_t ready = gpu_queue_length(&cl->req); /* a serve's first look is fresh: (A1) pairs with the client's (R1) */
     if (ready == 0) {
-        ready = gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
-    }
-    if (ready == 0) {
-        ready = requests_arm(cl);
+        ready = requests_arm(virt, cl);
     }
     ready = ready < room ? ready : room;
     return ready < max ? ready : max;
 }
 
+/*
+ * After a batch: more requests the client may take, at most `max`. The
+ * requests come first: when the last look saw none left, the queue is
+ * armed at once (its re-check is the fresh look), and a client with
+ * nothing ready does not need its answer room counted.
+ */
+static uint32_t client_more(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t max)
+{
+    /*
+     * What the last look saw, less what the batch took: no clamp needed,
+     * since the batch took no more than a clamped fill level said was there.
+     */
+    uint32_t ready = cl->req.cached - cl->req.own;
+    if (ready == 0 && (ready = requests_arm(virt, cl)) == 0) {
+        return 0; /* emptied: asked for a signal on the next request */
+    }
+    uint32_t room = answer_room_or_arm(virt, cl);
+    ready = ready < room ? ready : room;
+    return ready < max ? ready : max;
+}
+
 /* Dispatch one request and answer it if that is its outcome; returns the outcome. */
-VIRT_HOT uint32_t request_handle(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, serve_t s)
+VIRT_HOT uint32_t request_handle(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, const serve_t *s)
 {
     uint32_t outcome = request_dispatch(virt, cl, req, s);
     if (outcome != VERDICT_WAIT && outcome != VERDICT_SENT) {
@@ -534,9 +575,9 @@ VIRT_HOT uint32_t request_handle(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_re
  * Consumer side: take `n` requests (client_ready() said they are there and
  * their answers have room) and handle each; stop at one that must wait,
  * which becomes `held`. Hands the slots back once. Returns how many were
- * answered or sent; *sent says whether any went to the driver.
+ * answered or sent.
  */
-static uint32_t client_batch(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t n, serve_t s, bool *sent)
+static uint32_t client_batch(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t n, const serve_t *s)
 {
     uint32_t taken = 0;
     while (taken < n) {
@@ -544,26 +585,30 @@ static uint32_t client_batch(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t n
         const void *slot_shared = gpu_queue_slot(&cl->req, cl->req.own + taken, sizeof(gpu_req_t));
         memcpy(&req, slot_shared, sizeof(req)); /* read once: only the copy is checked and used */
         taken++;
-        cl->owed++;
-        uint32_t outcome = request_handle(virt, cl, &req, s);
-        *sent = *sent || outcome == VERDICT_SENT;
-        if (outcome == VERDICT_WAIT) {
+        if (request_handle(virt, cl, &req, s) == VERDICT_WAIT) {
             cl->held = req;
             cl->has_held = 1;
             break;
         }
     }
+    /*
+     * Every request taken is owed an answer, counted once per batch: in the
+     * batch, answers staged at once only decrement the count (unsigned, so
+     * the sum comes out right) and nothing reads it.
+     */
+    cl->owed += taken;
     /* (R2) once per batch, after the last read of a slot: pairs with the client's (A2) */
     gpu_queue_consumer_release(&cl->req, taken);
-    virt->req_freed |= 1u << cl->index;
+    virt->req_freed |= cl->bit;
     return taken - cl->has_held;
 }
 
 /* A release under way, then the request the client holds: false if the client must still wait. */
-VIRT_COLD static bool serve_pending(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, serve_t s, uint32_t *done)
+VIRT_COLD static bool serve_pending(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, const serve_t *s,
+                                    uint32_t *done)
 {
     if (cl->release_phase != GPU_VIRT_RELEASE_NONE) {
-        *done = virt_release_serve(virt, cl, budget, s.round_robin);
+        *done = virt_release_serve(virt, cl, budget, s->round_robin);
         if (cl->release_phase != GPU_VIRT_RELEASE_NONE) {
             return false;
         }
@@ -592,24 +637,23 @@ VIRT_COLD static bool serve_pending(gpu_virt_t *virt, gpu_virt_client_t *cl, uin
  */
 uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin)
 {
-    virt->drv_waiting &= ~(1u << cl->index); /* set again if it still needs driver room */
-    serve_t s = {!virt_device_barrier(virt) && (round_robin || virt->drv_waiting == 0), round_robin};
+    uint32_t others = virt->drv_waiting & ~cl->bit;
+    virt->drv_waiting = others; /* set again if it still needs driver room */
+    serve_t s = {!virt_device_barrier(virt) && (round_robin || others == 0), round_robin};
     uint32_t done = 0;
-    bool sent = false;
-    if ((cl->release_phase != GPU_VIRT_RELEASE_NONE || cl->has_held) && !serve_pending(virt, cl, budget, s, &done)) {
+    if ((cl->release_phase != GPU_VIRT_RELEASE_NONE || cl->has_held) && !serve_pending(virt, cl, budget, &s, &done)) {
         return done;
     }
-    while (done < budget && !cl->has_held) {
-        uint32_t n = client_ready(cl, budget - done);
-        if (n == 0) {
+    uint32_t drv_before = virt->drv_req.own; /* what it sends shows there: no flag per request */
+    uint32_t n = client_ready(virt, cl, budget - done);
+    while (n != 0) {
+        done += client_batch(virt, cl, n, &s);
+        if (cl->has_held || done == budget) {
             break;
         }
-        done += client_batch(virt, cl, n, s, &sent);
-        if (!cl->has_held && gpu_queue_cached_length(&cl->req) == 0 && requests_arm(cl) == 0) {
-            break; /* emptied: asked for a signal on the next request */
-        }
+        n = client_more(virt, cl, budget - done);
     }
-    if (sent) {
+    if (virt->drv_req.own != drv_before) {
         served_last(virt, cl);
     }
     return done;

@@ -69,6 +69,16 @@ static inline bool virt_device_barrier(const gpu_virt_t *virt)
     return (virt->display_wanted | virt->display_inflight | virt->device_lost) != 0;
 }
 
+/*
+ * A client with nothing held that we asked for a signal (its request queue
+ * was empty, or its response queue full with nothing owed) has nothing for
+ * us until it notifies; gpu_virt_handle_client() serves it then.
+ */
+static inline bool virt_client_idle(const gpu_virt_client_t *cl)
+{
+    return !cl->has_held && (cl->req_armed || cl->resp_armed) && cl->release_phase == GPU_VIRT_RELEASE_NONE;
+}
+
 /* Producer side of the driver queue: the slot of the next request. virt_driver_gate() made sure it is free. */
 static inline gpu_req_t *virt_driver_slot(const gpu_virt_t *virt)
 {
@@ -128,7 +138,7 @@ static inline void virt_answer_stage(gpu_virt_client_t *cl, uint32_t code, uint3
 static inline void virt_respond(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t id, uint32_t status)
 {
     virt_answer_stage(cl, code, id, status);
-    virt->resp_staged |= 1u << cl->index;
+    virt->resp_staged |= cl->bit;
 }
 
 /* ---- gpu_virt_check.c: pure, read only the copy and settled state ---- */

@@ -24,7 +24,8 @@ void virt_release_begin(gpu_virt_t *virt, gpu_virt_client_t *cl)
     cl->released_scanouts = 0;
     cl->released_resources = 0;
     cl->release_phase = GPU_VIRT_RELEASE_DRAIN;
-    virt->drv_waiting &= ~(1u << cl->index);
+    virt->drv_waiting &= ~cl->bit;
+    virt->clients_idle &= ~cl->bit; /* it has a release to serve */
     virt_present_release(virt, cl);
 }
 
@@ -104,7 +105,7 @@ static bool release_step(gpu_virt_t *virt, gpu_virt_client_t *cl, bool round_rob
             return false;
         }
         cl->release_phase = GPU_VIRT_RELEASE_NONE;
-        virt->pending_released |= 1u << cl->index;
+        virt->pending_released |= cl->bit;
         return true;
     }
 }
