@@ -65,20 +65,7 @@ static sys_rig_t *demo_rig(gpu_demo_t *d, uint32_t w, uint32_t h)
 /* Two heads: client 0 owns device scanout 0 (640x480), client 1 device scanout 1 (800x600), client 2 none. */
 static sys_rig_t *two_head_rig(void)
 {
-    vh_options_t opt;
-    vh_options_default(&opt);
-    opt.model.num_scanouts = 2;
-    opt.model.enabled_mask = 3;
-    opt.model.width[0] = 640;
-    opt.model.height[0] = 480;
-    opt.model.width[1] = 800;
-    opt.model.height[1] = 600;
-    sys_client_spec_t specs[3] = {
-            {.num_scanouts = 1, .scanouts = {0}},
-            {.num_scanouts = 1, .scanouts = {1}},
-            {.num_scanouts = 0},
-    };
-    sys_rig_t *r = sys_rig_new(&opt, 3, specs);
+    sys_rig_t *r = sys_rig_two_heads();
     assert_int_equal(r->virt_init, GPU_VIRT_OK);
     return r;
 }
