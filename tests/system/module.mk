@@ -4,7 +4,7 @@
 # module.mk files, which are read before this one; lib/, examples/ and tools/
 # sources are named literally.
 SYSTEM_TEST_SRCS := tests/system/test_system.c tests/system/system_rig.c tests/system/system_expect.c \
-	tests/support/vgpu_harness.c tests/support/vh_req.c tests/support/vh_log.c \
+	tests/system/system_wire.c tests/support/vgpu_harness.c tests/support/vh_req.c tests/support/vh_log.c \
 	$(GPU_DRIVER_CORE_SRCS) $(VGPU_MODEL_SRCS) $(VIRT_CORE_SRC) \
 	lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c \
 	examples/gpu/gpu_demo.c examples/gpu/gpu_demo_cursor.c examples/multi/multi_client.c examples/anim/anim.c $(BUILD)/gen/demo_image.c

@@ -21,6 +21,7 @@
 #include "multi_client.h"
 #include "system_expect.h"
 #include "system_rig.h"
+#include "system_wire.h"
 
 extern const img2c_image_t demo_image;
 
@@ -50,45 +51,21 @@ static void check_demo_screen(sys_rig_t *r, uint32_t idx, uint32_t state, uint32
 
 /* --- wiring example cores to rig clients --- */
 
-static void demo_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    gpu_demo_display_changed(ctx);
-}
-
-static void multi_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    multi_client_display_changed(ctx);
-}
-
-static void anim_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    anim_display_changed(ctx);
-}
-
 static void attach_demo(sys_rig_t *r, uint32_t i, gpu_demo_t *d)
 {
     gpu_demo_config_t cfg = {.image = &demo_image, .scanout_id = 0, .fb_offset = 0};
     gpu_demo_init(d, &r->clients[i].client, &cfg);
-    r->clients[i].on_display = demo_display;
+    r->clients[i].on_display = sys_demo_display;
     r->clients[i].on_display_ctx = d;
     sys_client_start(r, i);
-}
-
-static void multi_reset(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    multi_client_device_reset(ctx);
 }
 
 static void attach_multi(sys_rig_t *r, uint32_t i, multi_client_t *m, uint32_t role, const char *name)
 {
     multi_client_config_t cfg = {.name = name, .role = role, .image = &demo_image, .fb_offset = 0};
     multi_client_init(m, &r->clients[i].client, &cfg);
-    r->clients[i].on_display = multi_display;
-    r->clients[i].on_reset = multi_reset;
+    r->clients[i].on_display = sys_multi_display;
+    r->clients[i].on_reset = sys_multi_reset;
     r->clients[i].on_display_ctx = m;
     sys_client_start(r, i);
 }
@@ -97,7 +74,7 @@ static void attach_anim(sys_rig_t *r, uint32_t i, anim_t *a, uint32_t frames)
 {
     anim_config_t cfg = {.scanout_id = 0, .fb_offset = 0, .box = 32, .step = 7, .max_frames = frames};
     anim_init(a, &r->clients[i].client, &cfg);
-    r->clients[i].on_display = anim_display;
+    r->clients[i].on_display = sys_anim_display;
     r->clients[i].on_display_ctx = a;
     sys_client_start(r, i);
 }
