@@ -111,7 +111,10 @@ const uint32_t *vgpu_model_framebuffer(const vgpu_model_t *m, uint32_t idx, uint
  */
 uint32_t *vgpu_model_composed(const vgpu_model_t *m, uint32_t idx, uint32_t *w, uint32_t *h);
 
-/* Writes what scanout idx displays (vgpu_model_composed()) as an RGB PNG. 0 on success, -1 on failure. */
+/*
+ * Writes what scanout idx displays (vgpu_model_composed()) as an RGB PNG. 0 on success, -1 on failure (also when
+ * the scanout shows nothing: no framebuffer).
+ */
 int vgpu_model_screenshot_png(const vgpu_model_t *m, uint32_t idx, const char *path);
 
 /* What a scanout is currently set to (SET_SCANOUT / SET_SCANOUT_BLOB). */

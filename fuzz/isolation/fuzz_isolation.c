@@ -16,6 +16,7 @@
 #include <virtio/virtio_gpu.h>
 #include <virtio/virtio_mmio.h>
 
+#include "fuzz_reader.h"
 #include "system_rig.h"
 
 #define HONEST       0u
@@ -52,29 +53,6 @@ typedef struct outcome {
     uint32_t failed_code[STEPS];
     uint32_t pixels[FB_W * FB_H];
 } outcome_t;
-
-typedef struct reader {
-    const uint8_t *p;
-    size_t n;
-} reader_t;
-
-static uint8_t rd8(reader_t *r)
-{
-    if (r->n == 0) {
-        return 0;
-    }
-    r->n--;
-    return *r->p++;
-}
-
-static uint32_t rd32(reader_t *r)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        v = v << 8 | rd8(r);
-    }
-    return v;
-}
 
 static void honest_done(gpu_client_t *c, gpu_client_op_t *op)
 {

@@ -5,5 +5,5 @@ include gpu/components/virt/sources.mk
 FUZZ_ISOLATION_SRCS := fuzz/isolation/fuzz_isolation.c tests/system/system_rig.c tests/support/vgpu_harness.c \
 	tests/support/vh_req.c tests/support/vh_log.c $(GPU_DRIVER_CORE_SRCS) $(VGPU_MODEL_SRCS) $(VIRT_CORE_SRC) \
 	lib/gpu_client/gpu_client.c
-$(eval $(call fuzz_target,isolation,$(FUZZ_ISOLATION_SRCS),-Itests/system -Itests/support -I$(GPU_DRIVER_DIR) \
+$(eval $(call fuzz_target,isolation,$(FUZZ_ISOLATION_SRCS),-Ifuzz -Itests/system -Itests/support -I$(GPU_DRIVER_DIR) \
 	-I$(VGPU_MODEL_DIR) -Igpu/components/virt -Ilib/gpu_client))

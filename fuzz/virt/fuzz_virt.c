@@ -29,6 +29,7 @@
 #include <sddf/gpu/event.h>
 #include <sddf/gpu/queue.h>
 
+#include "fuzz_reader.h"
 #include "gpu_virt.h"
 
 #define SDDF_LOG_COMPONENT "FUZZ_VIRT"
@@ -128,29 +129,6 @@ static struct {
 } F;
 
 /* ---- input ---- */
-
-typedef struct reader {
-    const uint8_t *p;
-    size_t n;
-} reader_t;
-
-static uint8_t rd8(reader_t *r)
-{
-    if (r->n == 0) {
-        return 0;
-    }
-    r->n--;
-    return *r->p++;
-}
-
-static uint32_t rd32(reader_t *r)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        v = v << 8 | rd8(r);
-    }
-    return v;
-}
 
 static uint32_t pick32(reader_t *r)
 {

@@ -41,16 +41,19 @@ HOSTED_RT_SRCS := $(HOSTED_DIR)/src/pd_runtime.c $(HOSTED_DIR)/src/pd_microkit.c
 
 # The device model as a vhost-user back-end process (plain and sanitized, like the PDs).
 # vugpu-display shows what QEMU's vhost-user-gpu sends on its display socket (DEVICE=qemu).
-HOSTED_SHOW_SRCS := $(addprefix $(HOSTED_DIR)/backend/,frames.c ctl.c png.c opts.c display_sdl.c) \
+# Both write PNG files with the device model's vgpu_png_write.c (which needs nothing else of the model).
+HOSTED_PNG_SRC := $(VGPU_MODEL_DIR)/vgpu_png_write.c
+HOSTED_SHOW_SRCS := $(addprefix $(HOSTED_DIR)/backend/,frames.c ctl.c opts.c display_sdl.c) $(HOSTED_PNG_SRC) \
 	$(HOSTED_DIR)/src/vhost_user_io.c
-HOSTED_BACKEND_SRCS := $(addprefix $(HOSTED_DIR)/backend/,vgpu_backend.c vu_server.c) $(HOSTED_SHOW_SRCS) $(VGPU_MODEL_SRCS)
+HOSTED_BACKEND_SRCS := $(addprefix $(HOSTED_DIR)/backend/,vgpu_backend.c vu_server.c) $(HOSTED_SHOW_SRCS) \
+	$(filter-out $(HOSTED_PNG_SRC),$(VGPU_MODEL_SRCS))
 $(HOSTED_OUT)/%/vgpu-backend: $(HOSTED_BACKEND_SRCS) $(ALL_HEADERS)
 	@mkdir -p $(@D)
 	$(HOSTED_CC.$*) $(HOSTED_CFLAGS.$*) $(HOSTED_INC) -I$(VGPU_MODEL_DIR) -o $@ $(HOSTED_BACKEND_SRCS) -lSDL2 -lm -lpthread
 $(HOSTED_OUT)/%/vugpu-display: $(HOSTED_DIR)/backend/vugpu_display.c $(HOSTED_SHOW_SRCS) $(ALL_HEADERS)
 	@mkdir -p $(@D)
-	$(HOSTED_CC.$*) $(HOSTED_CFLAGS.$*) $(HOSTED_INC) -o $@ $(HOSTED_DIR)/backend/vugpu_display.c $(HOSTED_SHOW_SRCS) \
-		-lSDL2 -lm
+	$(HOSTED_CC.$*) $(HOSTED_CFLAGS.$*) $(HOSTED_INC) -I$(VGPU_MODEL_DIR) -o $@ $(HOSTED_DIR)/backend/vugpu_display.c \
+		$(HOSTED_SHOW_SRCS) -lSDL2 -lm
 ALL_TARGETS += $(HOSTED_OUT)/plain/vgpu-backend $(HOSTED_OUT)/plain/vugpu-display
 
 # The hosted replacements of device-facing sources (see the top of this file).

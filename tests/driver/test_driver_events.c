@@ -116,17 +116,7 @@ static void test_unknown_event_bits_cleared(void **state)
     assert_int_equal(h->drv->stats.unknown_events, 2);
 }
 
-static uint32_t refuse_flag;
-
-/* While refuse_flag is set the device will not go live again: DRIVER_OK reads back with FAILED. */
-static uint32_t refuse_driver_ok(void *ctx, uint32_t offset, uint32_t value)
-{
-    (void)ctx;
-    if (offset == VIRTIO_MMIO_STATUS && refuse_flag && (value & VIRTIO_STATUS_DRIVER_OK)) {
-        return value | VIRTIO_STATUS_FAILED;
-    }
-    return value;
-}
+static uint32_t refuse_flag; /* while set, the device will not go live again (vh_refuse_driver_ok) */
 
 /*
  * A device that is down (it faulted and will not initialise again) keeps
@@ -140,7 +130,8 @@ static void test_interrupts_acknowledged_while_down(void **state)
     (void)state;
     vh_options_t opt;
     vh_options_default(&opt);
-    opt.read_filter = refuse_driver_ok;
+    opt.read_filter = vh_refuse_driver_ok;
+    opt.filter_ctx = &refuse_flag;
     refuse_flag = 0;
     vgpu_harness_t *h = vh_create(&opt);
     assert_non_null(h);

@@ -212,23 +212,14 @@ static void test_deadline_configured(void **state)
     vh_destroy(h);
 }
 
-static uint32_t refuse_flag;
-
-/* While refuse_flag is set the device will not go live: DRIVER_OK reads back with FAILED. */
-static uint32_t refuse_driver_ok(void *ctx, uint32_t offset, uint32_t value)
-{
-    (void)ctx;
-    if (offset == VIRTIO_MMIO_STATUS && refuse_flag && (value & VIRTIO_STATUS_DRIVER_OK)) {
-        return value | VIRTIO_STATUS_FAILED;
-    }
-    return value;
-}
+static uint32_t refuse_flag; /* while set, the device will not go live (vh_refuse_driver_ok) */
 
 static vgpu_harness_t *make_refusing(bool ticked)
 {
     vh_options_t opt;
     vh_options_default(&opt);
-    opt.read_filter = refuse_driver_ok;
+    opt.read_filter = vh_refuse_driver_ok;
+    opt.filter_ctx = &refuse_flag;
     opt.ticked = ticked;
     refuse_flag = 0;
     vgpu_harness_t *h = vh_create(&opt);

@@ -15,19 +15,11 @@ pngtool=$3
 dir=$4
 rm -rf "$dir"
 mkdir -p "$dir/ok/run" "$dir/bad" "$dir/checks"
-n=0
-fails=0
-check() {
-    n=$((n + 1))
-    if "$@" >"$dir/out" 2>&1; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; sed 's/^/#   /' "$dir/out"; fails=$((fails + 1)); fi
-}
-# 2x2 binary PPMs, turned into PNGs for the page (a browser shows no PPM).
-# Pixels: (0,0) (1,0) / (0,1) (1,1); (0,0) is #3090c0, a colour nothing
-# else on the page has.
-ppm() {
-    printf 'P6\n2 2\n255\n' >"$1"
-    printf "$2" >>"$1"
-}
+# shellcheck source=tests/qemu/imgtest-lib.sh
+. "$(dirname "$0")/imgtest-lib.sh"
+# 2x2 binary PPMs (ppm), turned into PNGs for the page (a browser shows no
+# PPM). Pixels: (0,0) (1,0) / (0,1) (1,1); (0,0) is #3090c0, a colour
+# nothing else on the page has.
 ppm "$dir/a.ppm" '\060\220\300\140\140\140\220\220\220\300\300\300'
 ppm "$dir/b.ppm" '\060\220\300\141\140\140\220\220\220\300\300\300'
 printf 'P6\n3 2\n255\n' >"$dir/wide.ppm"

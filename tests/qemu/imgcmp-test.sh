@@ -9,17 +9,9 @@ set -u
 imgcmp=$1
 dir=$2
 mkdir -p "$dir"
-n=0
-fails=0
-check() {
-    n=$((n + 1))
-    if "$@" >"$dir/out" 2>&1; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; sed 's/^/#   /' "$dir/out"; fails=$((fails + 1)); fi
-}
-# 2x2 binary PPMs. Pixels: (0,0) (1,0) / (0,1) (1,1).
-ppm() {
-    printf 'P6\n2 2\n255\n' >"$1"
-    printf "$2" >>"$1"
-}
+# shellcheck source=tests/qemu/imgtest-lib.sh
+. "$(dirname "$0")/imgtest-lib.sh"
+# 2x2 binary PPMs (ppm). Pixels: (0,0) (1,0) / (0,1) (1,1).
 ppm "$dir/a.ppm" '\060\060\060\140\140\140\220\220\220\300\300\300'
 ppm "$dir/b.ppm" '\060\060\060\141\140\140\220\220\220\300\300\300'
 # The expected diff of a against b: (1,0) red, the others b's pixels divided by 3.

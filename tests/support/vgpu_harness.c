@@ -63,6 +63,15 @@ static uint64_t fake_clock_ns(void *ctx)
 
 /* --- life cycle --- */
 
+uint32_t vh_refuse_driver_ok(void *ctx, uint32_t offset, uint32_t value)
+{
+    const uint32_t *refusing = ctx;
+    if (offset == VIRTIO_MMIO_STATUS && *refusing && (value & VIRTIO_STATUS_DRIVER_OK)) {
+        return value | VIRTIO_STATUS_FAILED;
+    }
+    return value;
+}
+
 void vh_options_default(vh_options_t *opt)
 {
     memset(opt, 0, sizeof(*opt));

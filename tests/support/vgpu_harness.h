@@ -86,6 +86,12 @@ typedef struct vgpu_harness {
 /* Defaults: the model's defaults plus the sizes above. */
 void vh_options_default(vh_options_t *opt);
 
+/*
+ * A read_filter (filter_ctx: a uint32_t flag) for a device that will not go
+ * live while the flag is set: DRIVER_OK reads back with FAILED.
+ */
+uint32_t vh_refuse_driver_ok(void *ctx, uint32_t offset, uint32_t value);
+
 /* Builds model, regions and driver, and runs gpu_driver_init(). Returns NULL only if memory or the model fails. */
 vgpu_harness_t *vh_create(const vh_options_t *opt);
 void vh_destroy(vgpu_harness_t *h);

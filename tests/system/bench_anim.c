@@ -12,12 +12,7 @@
 
 #include "anim.h"
 #include "system_rig.h"
-
-static void anim_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    anim_display_changed(ctx);
-}
+#include "system_wire.h"
 
 static double now(void)
 {
@@ -35,7 +30,7 @@ static void run(bool blob, uint32_t frames)
     anim_t a;
     anim_config_t cfg = {.box = 64, .step = 4, .max_frames = 1, .use_blob = blob};
     anim_init(&a, &r->clients[0].client, &cfg);
-    r->clients[0].on_display = anim_display;
+    r->clients[0].on_display = sys_anim_display;
     r->clients[0].on_display_ctx = &a;
     sys_client_start(r, 0);
     sys_rig_run(r);

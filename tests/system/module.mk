@@ -3,8 +3,8 @@
 # ASan/UBSan). The variables of devices/, drivers/ and gpu/ are set by their
 # module.mk files, which are read before this one; lib/, examples/ and tools/
 # sources are named literally.
-SYSTEM_TEST_SRCS := tests/system/test_system.c tests/system/system_rig.c tests/support/vgpu_harness.c \
-	tests/support/vh_req.c tests/support/vh_log.c \
+SYSTEM_TEST_SRCS := tests/system/test_system.c tests/system/system_rig.c tests/system/system_expect.c \
+	tests/system/system_wire.c tests/support/vgpu_harness.c tests/support/vh_req.c tests/support/vh_log.c \
 	$(GPU_DRIVER_CORE_SRCS) $(VGPU_MODEL_SRCS) $(VIRT_CORE_SRC) \
 	lib/gpu_client/gpu_client.c lib/gpu_client/gpu_fb.c \
 	examples/gpu/gpu_demo.c examples/gpu/gpu_demo_cursor.c examples/multi/multi_client.c examples/anim/anim.c $(BUILD)/gen/demo_image.c
@@ -45,6 +45,5 @@ ALL_TARGETS += $(BUILD)/bin/bench-present
 $(eval $(call add_check,present-bench-smoke,$(BUILD)/bin/bench-present,VH_QUIET=1 $(BUILD)/bin/bench-present --quick))
 
 # Live resize through the whole stack (test_resize.c): the examples' framebuffers re-created at each new size.
-SYSTEM_RESIZE_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/test_resize.c \
-	tests/system/system_expect.c
+SYSTEM_RESIZE_SRCS := $(filter-out tests/system/test_system.c,$(SYSTEM_TEST_SRCS)) tests/system/test_resize.c
 $(eval $(call unit_test,system-resize,$(SYSTEM_RESIZE_SRCS),$(SYSTEM_TEST_FLAGS)))

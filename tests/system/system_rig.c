@@ -136,6 +136,24 @@ sys_rig_t *sys_rig_new(const vh_options_t *opt, uint32_t n, const sys_client_spe
     return r;
 }
 
+sys_rig_t *sys_rig_two_heads(void)
+{
+    vh_options_t opt;
+    vh_options_default(&opt);
+    opt.model.num_scanouts = 2;
+    opt.model.enabled_mask = 3;
+    opt.model.width[0] = 640;
+    opt.model.height[0] = 480;
+    opt.model.width[1] = 800;
+    opt.model.height[1] = 600;
+    sys_client_spec_t specs[3] = {
+            {.num_scanouts = 1, .scanouts = {0}},
+            {.num_scanouts = 1, .scanouts = {1}},
+            {.num_scanouts = 0},
+    };
+    return sys_rig_new(&opt, 3, specs);
+}
+
 void sys_rig_free(sys_rig_t *r)
 {
     for (uint32_t i = 0; i < r->num_clients; i++) {

@@ -72,6 +72,12 @@ typedef struct sys_rig {
 sys_rig_t *sys_rig_new(const vh_options_t *opt, uint32_t n, const sys_client_spec_t *specs);
 void sys_rig_free(sys_rig_t *r);
 
+/*
+ * sys_rig_new() on two outputs, device scanout 0 at 640x480 and 1 at 800x600:
+ * client 0 owns scanout 0, client 1 scanout 1, client 2 none.
+ */
+sys_rig_t *sys_rig_two_heads(void);
+
 /* gpu_client_start() for client i. */
 void sys_client_start(sys_rig_t *r, uint32_t i);
 

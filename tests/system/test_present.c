@@ -25,6 +25,7 @@
 
 #include "anim.h"
 #include "system_rig.h"
+#include "system_wire.h"
 
 #define FEATURES_ALL    ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_GPU_F_EDID) | (1ull << VIRTIO_GPU_F_RESOURCE_BLOB))
 #define FEATURES_NOBLOB ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_GPU_F_EDID))
@@ -43,18 +44,6 @@ typedef struct fixture {
     int32_t dx, dy; /* the bounce's direction after move `seen` */
 } fixture_t;
 
-static void anim_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    anim_display_changed(ctx);
-}
-
-static void anim_reset(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    anim_device_reset(ctx);
-}
-
 static fixture_t *start(uint64_t features, uint32_t frames)
 {
     fixture_t *f = calloc(1, sizeof(*f));
@@ -70,9 +59,9 @@ static fixture_t *start(uint64_t features, uint32_t frames)
     vgpu_model_tear_detect(f->r->h->model, 1);
     anim_config_t cfg = {.box = BOX, .step = STEP, .max_frames = frames, .use_blob = true};
     anim_init(&f->a, &f->r->clients[0].client, &cfg);
-    f->r->clients[0].on_display = anim_display;
+    f->r->clients[0].on_display = sys_anim_display;
     f->r->clients[0].on_display_ctx = &f->a;
-    f->r->clients[0].on_reset = anim_reset;
+    f->r->clients[0].on_reset = sys_anim_reset;
     f->dx = 1;
     f->dy = 1;
     sys_client_start(f->r, 0);

@@ -24,24 +24,13 @@
 #include "multi_client.h"
 #include "system_expect.h"
 #include "system_rig.h"
+#include "system_wire.h"
 
 extern const img2c_image_t demo_image;
 
 #define FEATURES_ALL ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_GPU_F_EDID) | (1ull << VIRTIO_GPU_F_RESOURCE_BLOB))
 
 /* --- wiring --- */
-
-static void demo_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    gpu_demo_display_changed(ctx);
-}
-
-static void multi_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    multi_client_display_changed(ctx);
-}
 
 static sys_rig_t *demo_rig(gpu_demo_t *d, uint32_t w, uint32_t h)
 {
@@ -55,7 +44,7 @@ static sys_rig_t *demo_rig(gpu_demo_t *d, uint32_t w, uint32_t h)
     assert_int_equal(r->virt_init, GPU_VIRT_OK);
     gpu_demo_config_t cfg = {.image = &demo_image, .scanout_id = 0, .fb_offset = 0};
     gpu_demo_init(d, &r->clients[0].client, &cfg);
-    r->clients[0].on_display = demo_display;
+    r->clients[0].on_display = sys_demo_display;
     r->clients[0].on_display_ctx = d;
     sys_client_start(r, 0);
     sys_rig_run(r);
@@ -65,20 +54,7 @@ static sys_rig_t *demo_rig(gpu_demo_t *d, uint32_t w, uint32_t h)
 /* Two heads: client 0 owns device scanout 0 (640x480), client 1 device scanout 1 (800x600), client 2 none. */
 static sys_rig_t *two_head_rig(void)
 {
-    vh_options_t opt;
-    vh_options_default(&opt);
-    opt.model.num_scanouts = 2;
-    opt.model.enabled_mask = 3;
-    opt.model.width[0] = 640;
-    opt.model.height[0] = 480;
-    opt.model.width[1] = 800;
-    opt.model.height[1] = 600;
-    sys_client_spec_t specs[3] = {
-            {.num_scanouts = 1, .scanouts = {0}},
-            {.num_scanouts = 1, .scanouts = {1}},
-            {.num_scanouts = 0},
-    };
-    sys_rig_t *r = sys_rig_new(&opt, 3, specs);
+    sys_rig_t *r = sys_rig_two_heads();
     assert_int_equal(r->virt_init, GPU_VIRT_OK);
     return r;
 }
@@ -93,7 +69,7 @@ static void attach_multi(sys_rig_t *r, uint32_t i, multi_client_t *m, uint32_t r
                                  .fallback_width = fallback_w,
                                  .fallback_height = fallback_h};
     multi_client_init(m, &r->clients[i].client, &cfg);
-    r->clients[i].on_display = multi_display;
+    r->clients[i].on_display = sys_multi_display;
     r->clients[i].on_display_ctx = m;
     sys_client_start(r, i);
 }

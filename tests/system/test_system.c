@@ -19,73 +19,16 @@
 #include "anim.h"
 #include "gpu_demo.h"
 #include "multi_client.h"
+#include "system_expect.h"
 #include "system_rig.h"
+#include "system_wire.h"
 
 extern const img2c_image_t demo_image;
 
 #define FEATURES_ALL    ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_GPU_F_EDID) | (1ull << VIRTIO_GPU_F_RESOURCE_BLOB))
 #define FEATURES_NOBLOB ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_GPU_F_EDID))
 
-/* --- expected pictures, from the sources alone --- */
-
-static uint32_t image_at(int64_t ix, int64_t iy)
-{
-    return demo_image.pixels[iy * demo_image.width + ix] & 0x00ffffffu;
-}
-
-/* The demo's state `state` on a sw x sh scanout: the image centred, masked to the state's region. */
-static uint32_t demo_expected(uint32_t state, uint32_t x, uint32_t y, uint32_t sw, uint32_t sh)
-{
-    int64_t ix = (int64_t)x - ((int64_t)sw - (int64_t)demo_image.width) / 2;
-    int64_t iy = (int64_t)y - ((int64_t)sh - (int64_t)demo_image.height) / 2;
-    if (state == 3 || state == 6 || ix < 0 || iy < 0 || ix >= demo_image.width || iy >= demo_image.height) {
-        return 0;
-    }
-    bool right = ix >= demo_image.width / 2;
-    bool top = iy < demo_image.height / 2;
-    if ((state == 2 && !(right && top)) || (state == 5 && !(right && !top))) {
-        return 0;
-    }
-    return image_at(ix, iy);
-}
-
-static uint32_t mismatches(const uint32_t *fb, uint32_t w, uint32_t h, uint32_t (*want)(uint32_t, uint32_t, void *),
-                           void *ctx)
-{
-    uint32_t wrong = 0;
-    for (uint32_t y = 0; y < h; y++) {
-        for (uint32_t x = 0; x < w; x++) {
-            uint32_t got = fb[(size_t)y * w + x] & 0x00ffffffu;
-            uint32_t exp = want(x, y, ctx) & 0x00ffffffu;
-            if (got != exp && wrong++ < 3) {
-                fprintf(stderr, "pixel (%u,%u): %06x, expected %06x\n", x, y, got, exp);
-            }
-        }
-    }
-    return wrong;
-}
-
-typedef struct demo_want {
-    uint32_t state, w, h;
-} demo_want_t;
-
-static uint32_t want_demo(uint32_t x, uint32_t y, void *ctx)
-{
-    demo_want_t *d = ctx;
-    return demo_expected(d->state, x, y, d->w, d->h);
-}
-
-static uint32_t want_pattern(uint32_t x, uint32_t y, void *ctx)
-{
-    (void)ctx;
-    return multi_pattern_pixel(x, y);
-}
-
-static uint32_t want_centred_image(uint32_t x, uint32_t y, void *ctx)
-{
-    demo_want_t *d = ctx;
-    return demo_expected(1, x, y, d->w, d->h);
-}
+/* --- expected pictures (the rest are in system_expect.c) --- */
 
 static uint32_t want_anim(uint32_t x, uint32_t y, void *ctx)
 {
@@ -102,51 +45,27 @@ static void check_demo_screen(sys_rig_t *r, uint32_t idx, uint32_t state, uint32
     assert_non_null(fb);
     assert_int_equal(w, sw);
     assert_int_equal(h, sh);
-    demo_want_t d = {state, w, h};
-    assert_int_equal(mismatches(fb, w, h, want_demo, &d), 0);
+    sys_demo_want_t d = {state, w, h};
+    assert_int_equal(sys_mismatches(fb, w, h, sys_want_demo, &d), 0);
 }
 
 /* --- wiring example cores to rig clients --- */
-
-static void demo_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    gpu_demo_display_changed(ctx);
-}
-
-static void multi_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    multi_client_display_changed(ctx);
-}
-
-static void anim_display(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    anim_display_changed(ctx);
-}
 
 static void attach_demo(sys_rig_t *r, uint32_t i, gpu_demo_t *d)
 {
     gpu_demo_config_t cfg = {.image = &demo_image, .scanout_id = 0, .fb_offset = 0};
     gpu_demo_init(d, &r->clients[i].client, &cfg);
-    r->clients[i].on_display = demo_display;
+    r->clients[i].on_display = sys_demo_display;
     r->clients[i].on_display_ctx = d;
     sys_client_start(r, i);
-}
-
-static void multi_reset(gpu_client_t *c, void *ctx)
-{
-    (void)c;
-    multi_client_device_reset(ctx);
 }
 
 static void attach_multi(sys_rig_t *r, uint32_t i, multi_client_t *m, uint32_t role, const char *name)
 {
     multi_client_config_t cfg = {.name = name, .role = role, .image = &demo_image, .fb_offset = 0};
     multi_client_init(m, &r->clients[i].client, &cfg);
-    r->clients[i].on_display = multi_display;
-    r->clients[i].on_reset = multi_reset;
+    r->clients[i].on_display = sys_multi_display;
+    r->clients[i].on_reset = sys_multi_reset;
     r->clients[i].on_display_ctx = m;
     sys_client_start(r, i);
 }
@@ -155,7 +74,7 @@ static void attach_anim(sys_rig_t *r, uint32_t i, anim_t *a, uint32_t frames)
 {
     anim_config_t cfg = {.scanout_id = 0, .fb_offset = 0, .box = 32, .step = 7, .max_frames = frames};
     anim_init(a, &r->clients[i].client, &cfg);
-    r->clients[i].on_display = anim_display;
+    r->clients[i].on_display = sys_anim_display;
     r->clients[i].on_display_ctx = a;
     sys_client_start(r, i);
 }
@@ -177,20 +96,7 @@ static sys_rig_t *one_client_rig(uint64_t features, uint32_t w, uint32_t h)
 /* Two outputs: client 0 owns device scanout 0, client 1 device scanout 1, client 2 none. */
 static sys_rig_t *three_client_rig(void)
 {
-    vh_options_t opt;
-    vh_options_default(&opt);
-    opt.model.num_scanouts = 2;
-    opt.model.enabled_mask = 3;
-    opt.model.width[0] = 640;
-    opt.model.height[0] = 480;
-    opt.model.width[1] = 800;
-    opt.model.height[1] = 600;
-    sys_client_spec_t specs[3] = {
-            {.num_scanouts = 1, .scanouts = {0}},
-            {.num_scanouts = 1, .scanouts = {1}},
-            {.num_scanouts = 0},
-    };
-    sys_rig_t *r = sys_rig_new(&opt, 3, specs);
+    sys_rig_t *r = sys_rig_two_heads();
     assert_int_equal(r->virt_init, GPU_VIRT_OK);
     return r;
 }
@@ -240,7 +146,7 @@ static void test_demo_six_states(void **state)
 /* --- the demo's cursor, on what the model displays (primary plane and cursor plane composed) --- */
 
 typedef struct cursor_want {
-    demo_want_t demo;
+    sys_demo_want_t demo;
     bool shown;
     gpu_demo_cursor_pos_t at; /* hot spot position */
 } cursor_want_t;
@@ -254,7 +160,7 @@ static uint32_t blend_channel(uint32_t src, uint32_t dst, uint32_t a)
 static uint32_t want_cursor(uint32_t x, uint32_t y, void *ctx)
 {
     const cursor_want_t *c = ctx;
-    uint32_t base = demo_expected(c->demo.state, x, y, c->demo.w, c->demo.h);
+    uint32_t base = sys_demo_expected(c->demo.state, x, y, c->demo.w, c->demo.h);
     int64_t cx = (int64_t)x - ((int64_t)c->at.x - GPU_DEMO_CURSOR_HOT_X);
     int64_t cy = (int64_t)y - ((int64_t)c->at.y - GPU_DEMO_CURSOR_HOT_Y);
     if (!c->shown || cx < 0 || cy < 0 || cx >= GPU_CURSOR_SIDE || cy >= GPU_CURSOR_SIDE) {
@@ -278,12 +184,12 @@ static uint32_t check_composed(sys_rig_t *r, const cursor_want_t *want)
     assert_non_null(px);
     assert_int_equal(w, want->demo.w);
     assert_int_equal(h, want->demo.h);
-    assert_int_equal(mismatches(px, w, h, want_cursor, (void *)want), 0);
+    assert_int_equal(sys_mismatches(px, w, h, want_cursor, (void *)want), 0);
     check_demo_screen(r, 0, want->demo.state, w, h);
     uint32_t changed = 0;
     for (uint32_t y = 0; y < h; y++) {
         for (uint32_t x = 0; x < w; x++) {
-            changed += (px[(size_t)y * w + x] & 0xffffffu) != demo_expected(want->demo.state, x, y, w, h);
+            changed += (px[(size_t)y * w + x] & 0xffffffu) != sys_demo_expected(want->demo.state, x, y, w, h);
         }
     }
     free(px);
@@ -431,12 +337,12 @@ static void check_two_heads(sys_rig_t *r)
 {
     uint32_t w, h;
     const uint32_t *fb = sys_rig_screen(r, 0, &w, &h);
-    demo_want_t dw = {1, w, h};
+    sys_demo_want_t dw = {1, w, h};
     assert_int_equal(w, 640);
-    assert_int_equal(mismatches(fb, w, h, want_centred_image, &dw), 0);
+    assert_int_equal(sys_mismatches(fb, w, h, sys_want_centred_image, &dw), 0);
     fb = sys_rig_screen(r, 1, &w, &h);
     assert_int_equal(w, 800);
-    assert_int_equal(mismatches(fb, w, h, want_pattern, NULL), 0);
+    assert_int_equal(sys_mismatches(fb, w, h, sys_want_pattern, NULL), 0);
 }
 
 static void test_multi_isolation_in_pixels(void **state)
@@ -572,10 +478,10 @@ static void test_client_cannot_reach_other_scanout(void **state)
     assert_int_equal(op.status, GPU_STATUS_INVALID_RESOURCE_ID);
     uint32_t w, h;
     const uint32_t *fb = sys_rig_screen(r, 1, &w, &h);
-    assert_int_equal(mismatches(fb, w, h, want_pattern, NULL), 0);
+    assert_int_equal(sys_mismatches(fb, w, h, sys_want_pattern, NULL), 0);
     fb = sys_rig_screen(r, 0, &w, &h);
-    demo_want_t dw = {1, w, h};
-    assert_int_equal(mismatches(fb, w, h, want_centred_image, &dw), 0);
+    sys_demo_want_t dw = {1, w, h};
+    assert_int_equal(sys_mismatches(fb, w, h, sys_want_centred_image, &dw), 0);
     sys_rig_free(r);
 }
 
@@ -602,7 +508,7 @@ static void check_both(fault_rig_t *f, uint32_t demo_state)
     check_demo_screen(f->r, 0, demo_state, 640, 480);
     uint32_t w, h;
     const uint32_t *fb = sys_rig_screen(f->r, 1, &w, &h);
-    assert_int_equal(mismatches(fb, w, h, want_anim, &f->anim), 0);
+    assert_int_equal(sys_mismatches(fb, w, h, want_anim, &f->anim), 0);
 }
 
 static void test_faults_leave_other_client_correct(void **state)

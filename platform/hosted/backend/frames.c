@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "display.h"
-#include "png.h"
+#include "vgpu_png_write.h"
 
 #define FRAME_GAP_NS  100000000ull /* PNG frames: at most one per 100 ms per scanout */
 #define WINDOW_GAP_NS 16000000ull  /* the window: at most one update per 16 ms per scanout */
@@ -34,7 +34,7 @@ static void write_frame(frames_t *f, uint32_t i)
     snprintf(path, sizeof(path), "%s/scanout-%u-%04u.png", f->png_dir, (unsigned)i, f->frame_no[i]++);
     f->dirty[i] = false;
     f->last_png_ns[i] = now_ns();
-    if (px != NULL && png_write_xrgb(path, px, w, h) == 0) {
+    if (px != NULL && vgpu_png_write_xrgb(path, px, w, h) == 0) {
         printf("%s|INFO: frame %s\n", f->component, path);
         fflush(stdout);
     } else {

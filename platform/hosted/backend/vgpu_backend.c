@@ -26,7 +26,7 @@
 #include "display.h"
 #include "frames.h"
 #include "opts.h"
-#include "png.h"
+#include "vgpu_png_write.h"
 
 /* What the frames have seen of each scanout. */
 typedef struct {
@@ -103,7 +103,7 @@ static void ctl_command(void *ctx, const char *line, char *out, size_t cap)
     if (sscanf(line, "dump %u %4095s", &i, path) == 2 && i < b->num_scanouts) {
         const uint32_t *fb = vgpu_model_framebuffer(b->model, i, &w, &h);
         vgpu_model_scanout_state(b->model, i, &s);
-        bool ok = png_write_xrgb(path, fb, w, h) == 0;
+        bool ok = vgpu_png_write_xrgb(path, fb, w, h) == 0;
         snprintf(out, cap, ok ? "ok %ux%u %u\n" : "error cannot write\n", w, h, (unsigned)s.flushes);
     } else if (sscanf(line, "mode %u %u %u %u", &i, &w, &h, &on) == 4 && i < b->num_scanouts) {
         vgpu_model_set_scanout(b->model, i, w, h, (int)on);

@@ -35,7 +35,7 @@
 #include "display.h"
 #include "frames.h"
 #include "opts.h"
-#include "png.h"
+#include "vgpu_png_write.h"
 
 #define MAX_SIDE    16384u
 #define MAX_PAYLOAD (sizeof(vhost_user_gpu_update_t) + 4096u * 4096u * 4u) /* the largest UPDATE we follow */
@@ -236,7 +236,7 @@ static void ctl_command(void *ctx, const char *line, char *out, size_t cap)
     char path[4096];
     if (sscanf(line, "dump %u %4095s", &i, path) == 2 && i < d->opts.scanouts) {
         const disp_scanout_t *s = &d->s[i];
-        bool ok = png_write_xrgb(path, s->fb, s->w, s->h) == 0;
+        bool ok = vgpu_png_write_xrgb(path, s->fb, s->w, s->h) == 0;
         snprintf(out, cap, ok ? "ok %ux%u %u\n" : "error nothing shown yet\n", (unsigned)s->w, (unsigned)s->h,
                  (unsigned)s->updates);
     } else {

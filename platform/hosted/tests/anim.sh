@@ -18,8 +18,7 @@ dir=$4
 name=hosted-anim
 # shellcheck source=platform/hosted/tests/hosted-lib.sh
 . "$(dirname "$0")/hosted-lib.sh"
-fresh_dir
-trap stop_runner EXIT
+hosted_start
 
 # The back-end also draws its window, with SDL's offscreen driver (no display here): the window path runs
 # at 60 updates a second under the animation's load, and must neither fail nor disturb the frames.

@@ -22,8 +22,7 @@ dir=$4
 name=hosted-device-kill
 # shellcheck source=platform/hosted/tests/hosted-lib.sh
 . "$(dirname "$0")/hosted-lib.sh"
-fresh_dir
-trap stop_runner EXIT
+hosted_start
 
 # The back-end process of this run: a child (or, through sh -c, a grandchild) of the runner.
 backend_pid() {

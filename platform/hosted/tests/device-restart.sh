@@ -9,17 +9,11 @@
 #
 #   IMGCMP=... EXPECT=... CTL=... platform/hosted/tests/device-restart.sh HOSTED_RUN BINDIR BACKEND SOURCE WORK_DIR
 set -u
-run=$1
-bindir=$2
-backend=$3
-src=$4
-dir=$5
-name=hosted-device-restart
 # shellcheck source=platform/hosted/tests/hosted-lib.sh
 . "$(dirname "$0")/hosted-lib.sh"
-fresh_dir
-trap stop_runner EXIT
-case $src in *.path) src=$(cat "$src") ;; esac
+hosted_args "$@"
+name=hosted-device-restart
+hosted_start
 
 start_runner "$run" -b "$bindir" -d "[ -e $dir/hold ] && exit 0; exec $backend --fd 3 --scanouts 2 --ctl $dir/ctl" \
     examples/multi/multi.system
@@ -53,22 +47,17 @@ for re in "$a" "$b"; do
     wait_line "$re" 10 "${at:-0}" >/dev/null || ok=1
 done
 tap $ok "the back-end restarted: the device recovers (epoch 1), multi-a and multi-b draw again"
-"$CTL" "$dir/ctl" "dump 0 $dir/head-0.png" >/dev/null && "$CTL" "$dir/ctl" "dump 1 $dir/head-1.png" >/dev/null
+dump_heads head
 tap $? "both scanouts of the restarted back-end dumped"
 
-size_of() {
-    tail -n +"${at:-0}" "$dir/out.log" | grep -E -m1 "$1" | grep -E -o '[0-9]+x[0-9]+' | head -n1 | tr x ' '
-}
 # shellcheck disable=SC2046
-set -- $(size_of "$a")
-"$EXPECT" demo 1 "${1:-0}" "${2:-0}" "$src" "$dir/expected-0.png"
-"$IMGCMP" "$dir/expected-0.png" "$dir/head-0.png" "$dir/diff-0.png" >"$dir/cmp-0.out" 2>&1
-tap $? "after the restart, head 0 (multi_a) on ${1:-?}x${2:-?}: exactly the centred image"
+set -- $(size_of "$a" "${at:-0}")
+check_exact 0 head-0.png image "${1:-0}" "${2:-0}" \
+    "after the restart, head 0 (multi_a) on ${1:-?}x${2:-?}: exactly the centred image"
 # shellcheck disable=SC2046
-set -- $(size_of "$b")
-"$EXPECT" pattern "${1:-0}" "${2:-0}" "$dir/expected-1.png"
-"$IMGCMP" "$dir/expected-1.png" "$dir/head-1.png" "$dir/diff-1.png" >"$dir/cmp-1.out" 2>&1
-tap $? "after the restart, head 1 (multi_b) on ${1:-?}x${2:-?}: exactly the pattern"
+set -- $(size_of "$b" "${at:-0}")
+check_exact 1 head-1.png pattern "${1:-0}" "${2:-0}" \
+    "after the restart, head 1 (multi_b) on ${1:-?}x${2:-?}: exactly the pattern"
 
 alive=0
 for pd in timer gpu_driver gpu_virt multi_a multi_b multi_c; do

@@ -21,18 +21,13 @@
 #
 # SOURCE is the image the build embedded, or a file holding its path.
 set -u
-run=$1
-bindir=$2
-backend=$3
-src=$4
-dir=$5
+# shellcheck source=platform/hosted/tests/hosted-lib.sh
+. "$(dirname "$0")/hosted-lib.sh"
+hosted_args "$@"
 variant=${6:-}
 name=hosted-gpu${6:+-$6}
 [ "${6:-}" = valgrind ] && WRAP='client=valgrind -q'
-# shellcheck source=platform/hosted/tests/hosted-lib.sh
-. "$(dirname "$0")/hosted-lib.sh"
-trap stop_runner EXIT
-case $src in *.path) src=$(cat "$src") ;; esac
+hosted_start
 
 # The flushes the device has done when each dump is taken, if the demo has not moved on: states 3 and 6 only
 # disable the scanout, so they flush nothing.

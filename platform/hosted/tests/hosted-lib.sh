@@ -1,9 +1,11 @@
 # shellcheck shell=sh
 # shellcheck disable=SC2154 # dir and name are set by the caller
-# Shared by the hosted checks (sourced, not run): start the runner in the
-# background, wait for lines of its output, TAP.
+# Shared by the hosted checks (sourced, not run): their arguments and start-up,
+# start the runner in the background, wait for lines of its output, dump the
+# scanouts and compare them with example-expect's pictures, TAP.
 #
-# The caller sets dir (work directory, emptied here) and name (check name).
+# The caller sets dir (work directory, emptied here) and name (check name),
+# itself or with hosted_args.
 
 n=0
 fails=0
@@ -34,6 +36,25 @@ tap_end() {
 fresh_dir() {
     rm -rf "$dir"
     mkdir -p "$dir"
+}
+
+# hosted_args HOSTED_RUN BINDIR BACKEND SOURCE WORK_DIR: the arguments of the checks that compare pixels, as run,
+# bindir, backend, src and dir.
+# shellcheck disable=SC2034 # used by the caller
+hosted_args() {
+    run=$1
+    bindir=$2
+    backend=$3
+    src=$4
+    dir=$5
+}
+
+# hosted_start: an empty $dir, the runner stopped on exit, and src (if set: the image the build embedded, or a file
+# holding its path) the image's path.
+hosted_start() {
+    fresh_dir
+    trap stop_runner EXIT
+    case ${src:-} in *.path) src=$(cat "$src") ;; esac
 }
 
 # start_runner ARGS...: hosted-run in the background, everything it prints in $dir/out.log.
@@ -85,4 +106,28 @@ pid_of() {
 # Lines of out.log matching REGEX.
 count_lines() {
     grep -c -E -e "$1" "$dir/out.log"
+}
+
+# dump_heads NAME: both scanouts dumped through the back-end's control socket, to $dir/NAME-0.png and NAME-1.png.
+dump_heads() {
+    "$CTL" "$dir/ctl" "dump 0 $dir/$1-0.png" >/dev/null && "$CTL" "$dir/ctl" "dump 1 $dir/$1-1.png" >/dev/null
+}
+
+# size_of REGEX [FROM_LINE]: "W H" of the first WxH in the first line of out.log, from line FROM_LINE on, that
+# matches REGEX.
+size_of() {
+    tail -n +"${2:-0}" "$dir/out.log" | grep -E -m1 "$1" | grep -E -o '[0-9]+x[0-9]+' | head -n1 | tr x ' '
+}
+
+# check_exact KEY GOT WHAT W H DESC: one TAP line, DESC: the dump $dir/GOT equals example-expect's WHAT at WxH
+# (image: the demo's centred image, state 1; pattern: multi_b's pattern), drawn to $dir/expected-KEY.png; the
+# difference in diff-KEY.png, imgcmp's words in cmp-KEY.out.
+check_exact() {
+    if [ "$3" = image ]; then
+        "$EXPECT" demo 1 "$4" "$5" "$src" "$dir/expected-$1.png"
+    else
+        "$EXPECT" pattern "$4" "$5" "$dir/expected-$1.png"
+    fi
+    "$IMGCMP" "$dir/expected-$1.png" "$dir/$2" "$dir/diff-$1.png" >"$dir/cmp-$1.out" 2>&1
+    tap $? "$6"
 }

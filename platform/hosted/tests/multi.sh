@@ -11,18 +11,12 @@
 #
 # With qemu, BACKEND is QEMU's vhost-user-gpu and VUDISPLAY shows its two scanouts.
 set -u
-run=$1
-bindir=$2
-backend=$3
-src=$4
-dir=$5
-variant=${6:-}
-name=hosted-multi${6:+-$6}
 # shellcheck source=platform/hosted/tests/hosted-lib.sh
 . "$(dirname "$0")/hosted-lib.sh"
-fresh_dir
-trap stop_runner EXIT
-case $src in *.path) src=$(cat "$src") ;; esac
+hosted_args "$@"
+variant=${6:-}
+name=hosted-multi${6:+-$6}
+hosted_start
 
 if [ "$variant" = qemu ]; then
     set -- -d "$backend --fd=3" -D "$VUDISPLAY --fd 3 --scanouts 2 --ctl $dir/ctl" -s 2
@@ -38,22 +32,17 @@ for re in "$a" "$b" '^\[multi_c\] multi-c: ready with 0 scanouts$' \
     wait_line "$re" 20 >/dev/null || ok=1
 done
 tap $ok "three clients on a two-scanout device report their results"
-"$CTL" "$dir/ctl" "dump 0 $dir/head-0.png" >/dev/null && "$CTL" "$dir/ctl" "dump 1 $dir/head-1.png" >/dev/null
+dump_heads head
 tap $? "both scanouts dumped"
 
-size_of() {
-    grep -E -m1 "$1" "$dir/out.log" | grep -E -o '[0-9]+x[0-9]+' | head -n1 | tr x ' '
-}
 # shellcheck disable=SC2046
 set -- $(size_of "$a")
-"$EXPECT" demo 1 "${1:-0}" "${2:-0}" "$src" "$dir/expected-0.png"
-"$IMGCMP" "$dir/expected-0.png" "$dir/head-0.png" "$dir/diff-0.png" >"$dir/cmp-0.out" 2>&1
-tap $? "head 0 (multi_a) on ${1:-?}x${2:-?}: exactly the centred image"
+check_exact 0 head-0.png image "${1:-0}" "${2:-0}" \
+    "head 0 (multi_a) on ${1:-?}x${2:-?}: exactly the centred image"
 # shellcheck disable=SC2046
 set -- $(size_of "$b")
-"$EXPECT" pattern "${1:-0}" "${2:-0}" "$dir/expected-1.png"
-"$IMGCMP" "$dir/expected-1.png" "$dir/head-1.png" "$dir/diff-1.png" >"$dir/cmp-1.out" 2>&1
-tap $? "head 1 (multi_b) on ${1:-?}x${2:-?}: exactly the pattern, none of multi_a's image"
+check_exact 1 head-1.png pattern "${1:-0}" "${2:-0}" \
+    "head 1 (multi_b) on ${1:-?}x${2:-?}: exactly the pattern, none of multi_a's image"
 stop_runner
 errs=$(grep -c -E '\|(ERROR|FATAL)|died|runtime error|AddressSanitizer|NOT refused|draw failed' "$dir/out.log")
 tap "$errs" "no errors, sanitizer reports or dead processes in the output ($errs lines)"

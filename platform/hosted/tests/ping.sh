@@ -19,8 +19,7 @@ dir=$5
 name=hosted-ping
 # shellcheck source=platform/hosted/tests/hosted-lib.sh
 . "$(dirname "$0")/hosted-lib.sh"
-fresh_dir
-trap stop_runner EXIT
+hosted_start
 
 uart=$("$sdfgen" "$system" layout | awk '$1 == "uart" { split($2, r, "-"); print r[1] }')
 uart=$(printf '0x%x' "$uart")

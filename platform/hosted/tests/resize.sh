@@ -15,17 +15,11 @@
 #
 #   IMGCMP=... EXPECT=... CTL=... platform/hosted/tests/resize.sh HOSTED_RUN BINDIR BACKEND SOURCE WORK_DIR
 set -u
-run=$1
-bindir=$2
-backend=$3
-src=$4
-dir=$5
-name=hosted-resize
 # shellcheck source=platform/hosted/tests/hosted-lib.sh
 . "$(dirname "$0")/hosted-lib.sh"
-fresh_dir
-trap stop_runner EXIT
-case $src in *.path) src=$(cat "$src") ;; esac
+hosted_args "$@"
+name=hosted-resize
+hosted_start
 
 start_runner "$run" -b "$bindir" -d "$backend --fd 3 --scanouts 2 --ctl $dir/ctl" examples/multi/multi.system
 drew_a() {
@@ -49,13 +43,7 @@ change() {
 
 # exact N HEAD WHAT W H DESC: head HEAD's dump after change N equals example-expect's WHAT at WxH.
 exact() {
-    if [ "$3" = image ]; then
-        "$EXPECT" demo 1 "$4" "$5" "$src" "$dir/expected-$1-$2.png"
-    else
-        "$EXPECT" pattern "$4" "$5" "$dir/expected-$1-$2.png"
-    fi
-    "$IMGCMP" "$dir/expected-$1-$2.png" "$dir/head-$2-$1.png" "$dir/diff-$1-$2.png" >"$dir/cmp-$1-$2.out" 2>&1
-    tap $? "change $1: head $2 exactly $6 at $4x$5"
+    check_exact "$1-$2" "head-$2-$1.png" "$3" "$4" "$5" "change $1: head $2 exactly $6 at $4x$5"
 }
 
 change 1 1 1024 768 1 "$(drew_b 1024x768)"

@@ -22,23 +22,14 @@
 #
 #   IMGCMP=... EXPECT=... CTL=... platform/hosted/tests/restart.sh HOSTED_RUN BINDIR BACKEND SOURCE WORK_DIR
 set -u
-run=$1
-bindir=$2
-backend=$3
-src=$4
-dir=$5
-name=hosted-restart
 # shellcheck source=platform/hosted/tests/hosted-lib.sh
 . "$(dirname "$0")/hosted-lib.sh"
-fresh_dir
-trap stop_runner EXIT
-case $src in *.path) src=$(cat "$src") ;; esac
+hosted_args "$@"
+name=hosted-restart
+hosted_start
 
 steady='^\[steady\] steady: drew the image on its scanout 0 \([0-9]+x[0-9]+\): ok$'
 crasher='^\[crasher\] crasher: drew the pattern on its scanout 0 \([0-9]+x[0-9]+\): ok$'
-dump() {
-    "$CTL" "$dir/ctl" "dump 0 $dir/$1-0.png" >/dev/null && "$CTL" "$dir/ctl" "dump 1 $dir/$1-1.png" >/dev/null
-}
 step() {
     at=$(wait_line "$1" "${2:-10}" "$at") || {
         echo "# not seen: $1"
@@ -49,14 +40,14 @@ step() {
 start_runner "$run" -b "$bindir" -d "$backend --fd 3 --scanouts 2 --ctl $dir/ctl" examples/restart/restart.system
 at=0
 ok=0
-step "$steady" 20 && step "$crasher" && dump before || ok=1
+step "$steady" 20 && step "$crasher" && dump_heads before || ok=1
 step '^\[crasher\] RESTART\|INFO: crasher: life 1: frame 3 staged' &&
     step '^hosted\|ERROR: crasher died: killed by signal 11' &&
     step '^\[supervisor\] SUPERVISOR\|INFO: child 1 faulted: ' &&
     step '^\[gpu_virt\] GPU_VIRT\|INFO: client 1 released: ' &&
-    step '^\[supervisor\] SUPERVISOR\|INFO: gpu_virt released child 1' && dump released || ok=1
+    step '^\[supervisor\] SUPERVISOR\|INFO: gpu_virt released child 1' && dump_heads released || ok=1
 step '^\[supervisor\] SUPERVISOR\|INFO: restarting child 1 \(restart 1\)$' &&
-    step '^\[crasher\] RESTART\|INFO: crasher: life 2$' && step "$crasher" && dump after || ok=1
+    step '^\[crasher\] RESTART\|INFO: crasher: life 2$' && step "$crasher" && dump_heads after || ok=1
 tap $ok "crasher's SIGSEGV: reported, handed to the supervisor, released by the virtualiser, restarted"
 
 ok=0
@@ -65,16 +56,13 @@ step "$steady" && kill -9 "$(pid_of crasher)" && killed_at=$at &&
     step '^hosted\|ERROR: crasher died: killed by signal 9' &&
     step '^\[supervisor\] SUPERVISOR\|INFO: child 1 faulted: ' &&
     step '^\[gpu_virt\] GPU_VIRT\|INFO: client 1 released: ' &&
-    step '^\[supervisor\] SUPERVISOR\|INFO: gpu_virt released child 1' && dump killed || ok=1
+    step '^\[supervisor\] SUPERVISOR\|INFO: gpu_virt released child 1' && dump_heads killed || ok=1
 step '^\[supervisor\] SUPERVISOR\|INFO: restarting child 1 \(restart 2\)$' &&
-    step '^\[crasher\] RESTART\|INFO: crasher: life 3$' && step "$crasher" && dump again || ok=1
+    step '^\[crasher\] RESTART\|INFO: crasher: life 3$' && step "$crasher" && dump_heads again || ok=1
 step "$steady" || ok=1
 tap $ok "kill -9 of crasher mid-stream: reported, released by the virtualiser, restarted (life 3)"
 stop_runner
 
-size_of() {
-    grep -E -m1 "$1" "$dir/out.log" | grep -E -o '[0-9]+x[0-9]+' | head -n1 | tr x ' '
-}
 # shellcheck disable=SC2046
 set -- $(size_of "$steady")
 "$EXPECT" demo 1 "${1:-0}" "${2:-0}" "$src" "$dir/expected-0.png"

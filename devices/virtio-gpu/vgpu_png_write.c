@@ -1,9 +1,11 @@
 /*
- * PNG writing through stb_image_write (Debian libstb-dev); its own warnings
- * are silenced here only.
+ * PNG writing through stb_image_write (Debian libstb-dev). This is the only
+ * file of the model and the hosted back-ends that compiles stb's
+ * implementation; its own warnings are silenced here only.
  */
-#include "png.h"
+#include "vgpu_png_write.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #pragma GCC diagnostic push
@@ -20,7 +22,7 @@
 #include <stb/stb_image_write.h>
 #pragma GCC diagnostic pop
 
-int png_write_xrgb(const char *path, const uint32_t *px, uint32_t w, uint32_t h)
+int vgpu_png_write_xrgb(const char *path, const uint32_t *px, uint32_t w, uint32_t h)
 {
     if (px == NULL || w == 0 || h == 0 || w > 16384 || h > 16384) {
         return -1;
