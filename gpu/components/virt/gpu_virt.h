@@ -117,7 +117,7 @@ typedef struct gpu_virt_notify {
 #define GPU_VIRT_RES_LIVE       1u
 #define GPU_VIRT_KIND_2D        1u
 #define GPU_VIRT_KIND_BLOB      2u
-#define GPU_VIRT_ORIGIN_FREE    0u /* in-flight slot unused */
+#define GPU_VIRT_ORIGIN_FREE    0u /* in-flight slot never used (a used one that is free again says so in its key) */
 #define GPU_VIRT_ORIGIN_CLIENT  1u /* a client's request, answered to it on completion */
 #define GPU_VIRT_ORIGIN_DISPLAY 2u /* the virtualiser's own GET_DISPLAY_INFO */
 #define GPU_VIRT_ORIGIN_RELEASE 3u /* part of a client release */
@@ -177,8 +177,18 @@ _Static_assert(GPU_FORMAT_R8G8B8X8_UNORM < 256, "a format fits a byte");
  * made its object busy (the resource's size for an attach, the scanout's
  * pending rectangle for a set-scanout).
  */
+/*
+ * The state of an in-flight entry, xored into the low bits of its key (see
+ * below). The key's low bits are otherwise the entry's slot, which is also
+ * the low bits of any answer id that finds the entry, so only a SHORT key
+ * can equal an answer id.
+ */
+#define GPU_VIRT_KEY_SHORT 0u /* at the driver; its answer takes the short path (a client request settling nothing) */
+#define GPU_VIRT_KEY_LONG  1u /* at the driver; its answer goes the whole way */
+#define GPU_VIRT_KEY_FREE  2u /* free: no answer matches it */
+
 typedef struct gpu_virt_inflight {
-    uint32_t driver_id;   /* the id on the driver connection */
+    uint32_t key;         /* the id on the driver connection (or the last one), GPU_VIRT_KEY_* xored in */
     uint32_t client_id;   /* the client's request id, echoed in its answer */
     uint32_t resource_id; /* client resource id it concerns (0: none) */
     uint32_t epoch;       /* the client's epoch when it was taken (stale after a release) */
@@ -190,6 +200,7 @@ typedef struct gpu_virt_inflight {
 
 _Static_assert(sizeof(gpu_virt_inflight_t) == 20, "in-flight record size");
 _Static_assert(GPU_VIRT_MAX_INFLIGHT <= 256, "free in-flight slots are stacked as bytes");
+_Static_assert(GPU_VIRT_MAX_INFLIGHT > GPU_VIRT_KEY_FREE, "a key's state fits below the slot bits");
 
 /* A device scanout: who owns it and what it shows. */
 typedef struct gpu_virt_scanout {

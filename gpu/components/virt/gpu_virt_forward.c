@@ -138,13 +138,15 @@ VIRT_HOT uint32_t admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, uint32_t 
 static inline gpu_req_t *forward_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
                                        uint32_t resource_id, uint32_t scanout, size_t body)
 {
-    uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.client_id = req->id,
-                                                                        .resource_id = resource_id,
-                                                                        .epoch = cl->epoch,
-                                                                        .origin = GPU_VIRT_ORIGIN_CLIENT,
-                                                                        .client = cl->index,
-                                                                        .scanout = (uint8_t)scanout,
-                                                                        .code = (uint8_t)req->code});
+    uint32_t driver_id = virt_inflight_take(virt,
+                                            (gpu_virt_inflight_t){.client_id = req->id,
+                                                                  .resource_id = resource_id,
+                                                                  .epoch = cl->epoch,
+                                                                  .origin = GPU_VIRT_ORIGIN_CLIENT,
+                                                                  .client = cl->index,
+                                                                  .scanout = (uint8_t)scanout,
+                                                                  .code = (uint8_t)req->code},
+                                            virt_client_key_state(req->code));
     cl->inflight++;
     gpu_req_t *slot_shared = virt_driver_slot(virt);
     slot_shared->code = req->code;
@@ -164,12 +166,14 @@ static inline gpu_req_t *forward_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, 
 VIRT_HOT uint32_t forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, const void *body,
                                  size_t len, uint32_t resource_id)
 {
-    uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.client_id = req->id,
-                                                                        .resource_id = resource_id,
-                                                                        .epoch = cl->epoch,
-                                                                        .origin = GPU_VIRT_ORIGIN_CLIENT,
-                                                                        .client = cl->index,
-                                                                        .code = (uint8_t)req->code});
+    uint32_t driver_id = virt_inflight_take(virt,
+                                            (gpu_virt_inflight_t){.client_id = req->id,
+                                                                  .resource_id = resource_id,
+                                                                  .epoch = cl->epoch,
+                                                                  .origin = GPU_VIRT_ORIGIN_CLIENT,
+                                                                  .client = cl->index,
+                                                                  .code = (uint8_t)req->code},
+                                            GPU_VIRT_KEY_SHORT); /* transfers and flushes settle nothing */
     cl->inflight++;
     gpu_req_t *slot_shared = virt_driver_slot(virt);
     slot_shared->code = req->code;
