@@ -244,7 +244,7 @@ static void state_init(gpu_virt_t *virt, const gpu_virt_config_t *cfg)
     virt->last_sent = cfg->num_clients - 1;           /* the first round starts with client 0 */
     for (uint32_t i = 0; i < GPU_VIRT_MAX_INFLIGHT; i++) {
         virt->inflight[i].key = i ^ GPU_VIRT_KEY_FREE; /* free; the first id of entry i is i + MAX */
-        virt->inflight_stack[i] = (uint8_t)(GPU_VIRT_MAX_INFLIGHT - 1 - i); /* entry 0 is taken first */
+        virt->inflight_stack[i] = (uint8_t)i;          /* entry 0 is taken first */
     }
     virt_devids_reset(virt);
     for (uint32_t s = 0; s < GPU_MAX_SCANOUTS; s++) {

@@ -290,7 +290,7 @@ typedef struct gpu_virt {
     uint32_t clients_idle;      /* bit i: client i is idle (virt_client_idle()) since it was armed; 0: look */
     uint32_t clients_all;       /* bit i for every configured client */
     gpu_display_info_t display; /* the device's display info (cache) */
-    uint32_t inflight_count;    /* entries in use; the free ones are inflight_stack[0 .. MAX - count) */
+    uint32_t inflight_count;    /* entries in use; the free ones are inflight_stack[count .. MAX), next first */
     uint8_t inflight_stack[GPU_VIRT_MAX_INFLIGHT];
     gpu_virt_inflight_t inflight[GPU_VIRT_MAX_INFLIGHT];
     uint32_t devid_free;    /* head of the device-id free list, 0 if empty */

@@ -141,8 +141,7 @@ static inline void inflight_free(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint3
 {
     e->key = id ^ GPU_VIRT_KEY_FREE;
     virt->inflight_count--;
-    virt->inflight_stack[GPU_VIRT_MAX_INFLIGHT - 1 - virt->inflight_count] =
-            (uint8_t)(id & (GPU_VIRT_MAX_INFLIGHT - 1));
+    virt->inflight_stack[virt->inflight_count] = (uint8_t)(id & (GPU_VIRT_MAX_INFLIGHT - 1));
 }
 
 /* Any answer (the private copy), the whole way: unknown ids, odd answers, settling, the virtualiser's own. */
