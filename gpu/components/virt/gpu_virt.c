@@ -336,6 +336,20 @@ bool gpu_virt_release_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_
     return true;
 }
 
+uint32_t gpu_virt_client_at_driver(const gpu_virt_t *virt, uint32_t client)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < GPU_VIRT_MAX_INFLIGHT; i++) {
+        const gpu_virt_inflight_t *e = &virt->inflight[i];
+        bool live = ((e->key ^ i) & (GPU_VIRT_MAX_INFLIGHT - 1)) != GPU_VIRT_KEY_FREE;
+        if (live && e->client == client &&
+            (e->origin == GPU_VIRT_ORIGIN_CLIENT || e->origin == GPU_VIRT_ORIGIN_PRESENT)) {
+            n++;
+        }
+    }
+    return n;
+}
+
 int gpu_virt_driver_request_client(const gpu_virt_t *virt, uint32_t driver_id)
 {
     const gpu_virt_inflight_t *e = &virt->inflight[driver_id & (GPU_VIRT_MAX_INFLIGHT - 1)];

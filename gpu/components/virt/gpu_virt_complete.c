@@ -118,7 +118,6 @@ static void complete_client(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint
     if (((VIRT_SETTLING_CODES >> e->code) & 1u) != 0) {
         complete_settle(virt, cl, e, status);
     }
-    cl->inflight--;
     if (e->epoch == cl->epoch) {
         virt_respond(virt, cl, e->code, e->client_id, status);
     }
@@ -185,7 +184,6 @@ static inline uint32_t driver_complete(gpu_virt_t *virt, gpu_resp_t resp)
     uint32_t client_id = e->client_id;
     bool current = e->epoch == cl->epoch; /* else the client was released since: no answer */
     inflight_free(virt, e, resp.id);
-    cl->inflight--;
     if (!current) {
         return 0;
     }

@@ -147,7 +147,6 @@ static inline gpu_req_t *forward_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, 
                                                                   .scanout = (uint8_t)scanout,
                                                                   .code = (uint8_t)req->code},
                                             virt_client_key_state(req->code));
-    cl->inflight++;
     gpu_req_t *slot_shared = virt_driver_slot(virt);
     slot_shared->code = req->code;
     slot_shared->id = driver_id;
@@ -174,7 +173,6 @@ VIRT_HOT uint32_t forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const 
                                                                   .client = cl->index,
                                                                   .code = (uint8_t)req->code},
                                             GPU_VIRT_KEY_SHORT); /* transfers and flushes settle nothing */
-    cl->inflight++;
     gpu_req_t *slot_shared = virt_driver_slot(virt);
     slot_shared->code = req->code;
     slot_shared->id = driver_id;

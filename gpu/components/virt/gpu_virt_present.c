@@ -88,7 +88,6 @@ static gpu_req_t *present_part_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, gp
                                                                   .scanout = p->scanout,
                                                                   .code = (uint8_t)code},
                                             GPU_VIRT_KEY_LONG);
-    cl->inflight++;
     p->parts++;
     gpu_req_t *slot_shared = virt_driver_slot(virt);
     *slot_shared = (gpu_req_t){.code = code, .id = driver_id, .raw = {0}}; /* shared memory: written, never read */
@@ -204,7 +203,6 @@ void virt_present_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t 
     if (scanout_part) {
         virt_complete_set_scanout(virt, cl, e, status);
     }
-    cl->inflight--;
     assert(p->parts > 0 && "virt_present_done: a part was sent");
     p->parts--;
     if (e->epoch != cl->epoch) {

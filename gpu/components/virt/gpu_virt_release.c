@@ -90,7 +90,7 @@ static bool release_step(gpu_virt_t *virt, gpu_virt_client_t *cl, bool round_rob
 {
     switch (cl->release_phase) {
     case GPU_VIRT_RELEASE_DRAIN:
-        if (cl->inflight != 0) {
+        if (gpu_virt_client_at_driver(virt, cl->index) != 0) { /* a scan, once per step of a release */
             return false;
         }
         cl->release_phase = GPU_VIRT_RELEASE_CURSOR;
