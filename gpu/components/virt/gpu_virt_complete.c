@@ -187,8 +187,9 @@ static inline uint32_t driver_complete(gpu_virt_t *virt, gpu_resp_t resp)
     if (!current) {
         return 0;
     }
+    uint32_t bit = cl->bit; /* read before the answer's slot is written: that store could alias it */
     virt_answer_stage(cl, resp.code, client_id, resp.status);
-    return cl->bit;
+    return bit;
 }
 
 /*
