@@ -46,6 +46,12 @@ static inline gpu_virt_resource_t *virt_res_slot(const gpu_virt_client_t *cl, ui
     return id - 1 < cl->max_resources ? &cl->res[id - 1] : NULL; /* id 0 wraps to UINT32_MAX */
 }
 
+/* True when `id` names a slot of client `cl` (1..max_resources); branching on it spares virt_res_slot()'s NULL test. */
+static inline bool virt_res_id_valid(const gpu_virt_client_t *cl, uint32_t id)
+{
+    return id - 1 < cl->max_resources; /* id 0 wraps to UINT32_MAX */
+}
+
 /* The slot of a resource id that a check already accepted. */
 static inline gpu_virt_resource_t *virt_res_checked(const gpu_virt_client_t *cl, uint32_t id)
 {
