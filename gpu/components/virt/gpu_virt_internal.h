@@ -124,7 +124,7 @@ static inline uint32_t virt_client_key_state(uint32_t code)
 static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t rec, uint32_t state)
 {
     assert(virt->inflight_count < GPU_VIRT_MAX_INFLIGHT && "virt_inflight_take: virt_driver_gate() was passed");
-    uint32_t idx = virt->inflight_stack[virt->inflight_count];
+    size_t idx = virt->inflight_stack[virt->inflight_count];
     gpu_virt_inflight_t *e = &virt->inflight[idx];
     virt->inflight_count++;
     uint32_t driver_id = (e->key ^ GPU_VIRT_KEY_FREE) + GPU_VIRT_MAX_INFLIGHT;
