@@ -502,8 +502,8 @@ static void trace_state(const char *when)
         fprintf(stderr,
                 "    client %u: held %u (code %u id %u) owed %u inflight %u req_armed %u resp_armed %u release %u "
                 "req len %u resp len %u devids %u\n",
-                c, cl->has_held, cl->held.code, cl->held.id, cl->owed, cl->inflight, cl->req_armed, cl->resp_armed,
-                cl->release_phase, fill(&F.c[c].req), fill(&F.c[c].resp), cl->devids);
+                c, cl->has_held, cl->held.code, cl->held.id, cl->owed, gpu_virt_client_at_driver(v, c), cl->req_armed,
+                cl->resp_armed, cl->release_phase, fill(&F.c[c].req), fill(&F.c[c].resp), cl->devids);
     }
 }
 

@@ -243,8 +243,8 @@ static void state_init(gpu_virt_t *virt, const gpu_virt_config_t *cfg)
     virt->clients_all = (1u << cfg->num_clients) - 1; /* at most 16 clients */
     virt->last_sent = cfg->num_clients - 1;           /* the first round starts with client 0 */
     for (uint32_t i = 0; i < GPU_VIRT_MAX_INFLIGHT; i++) {
-        virt->inflight[i].driver_id = i;
-        virt->inflight_stack[i] = (uint8_t)(GPU_VIRT_MAX_INFLIGHT - 1 - i); /* entry 0 is taken first */
+        virt->inflight[i].key = i ^ GPU_VIRT_KEY_FREE; /* free; the first id of entry i is i + MAX */
+        virt->inflight_stack[i] = (uint8_t)i;          /* entry 0 is taken first */
     }
     virt_devids_reset(virt);
     for (uint32_t s = 0; s < GPU_MAX_SCANOUTS; s++) {
@@ -336,11 +336,26 @@ bool gpu_virt_release_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_
     return true;
 }
 
+uint32_t gpu_virt_client_at_driver(const gpu_virt_t *virt, uint32_t client)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < GPU_VIRT_MAX_INFLIGHT; i++) {
+        const gpu_virt_inflight_t *e = &virt->inflight[i];
+        bool live = ((e->key ^ i) & (GPU_VIRT_MAX_INFLIGHT - 1)) != GPU_VIRT_KEY_FREE;
+        if (live && e->client == client &&
+            (e->origin == GPU_VIRT_ORIGIN_CLIENT || e->origin == GPU_VIRT_ORIGIN_PRESENT)) {
+            n++;
+        }
+    }
+    return n;
+}
+
 int gpu_virt_driver_request_client(const gpu_virt_t *virt, uint32_t driver_id)
 {
     const gpu_virt_inflight_t *e = &virt->inflight[driver_id & (GPU_VIRT_MAX_INFLIGHT - 1)];
-    if (e->driver_id != driver_id || (e->origin != GPU_VIRT_ORIGIN_CLIENT && e->origin != GPU_VIRT_ORIGIN_RELEASE &&
-                                      e->origin != GPU_VIRT_ORIGIN_PRESENT)) {
+    if ((e->key ^ driver_id) > GPU_VIRT_KEY_LONG ||
+        (e->origin != GPU_VIRT_ORIGIN_CLIENT && e->origin != GPU_VIRT_ORIGIN_RELEASE &&
+         e->origin != GPU_VIRT_ORIGIN_PRESENT)) {
         return -1;
     }
     return e->client;

@@ -117,7 +117,7 @@ typedef struct gpu_virt_notify {
 #define GPU_VIRT_RES_LIVE       1u
 #define GPU_VIRT_KIND_2D        1u
 #define GPU_VIRT_KIND_BLOB      2u
-#define GPU_VIRT_ORIGIN_FREE    0u /* in-flight slot unused */
+#define GPU_VIRT_ORIGIN_FREE    0u /* in-flight slot never used (a used one that is free again says so in its key) */
 #define GPU_VIRT_ORIGIN_CLIENT  1u /* a client's request, answered to it on completion */
 #define GPU_VIRT_ORIGIN_DISPLAY 2u /* the virtualiser's own GET_DISPLAY_INFO */
 #define GPU_VIRT_ORIGIN_RELEASE 3u /* part of a client release */
@@ -177,8 +177,18 @@ _Static_assert(GPU_FORMAT_R8G8B8X8_UNORM < 256, "a format fits a byte");
  * made its object busy (the resource's size for an attach, the scanout's
  * pending rectangle for a set-scanout).
  */
+/*
+ * The state of an in-flight entry, xored into the low bits of its key (see
+ * below). The key's low bits are otherwise the entry's slot, which is also
+ * the low bits of any answer id that finds the entry, so only a SHORT key
+ * can equal an answer id.
+ */
+#define GPU_VIRT_KEY_SHORT 0u /* at the driver; its answer takes the short path (a client request settling nothing) */
+#define GPU_VIRT_KEY_LONG  1u /* at the driver; its answer goes the whole way */
+#define GPU_VIRT_KEY_FREE  2u /* free: no answer matches it */
+
 typedef struct gpu_virt_inflight {
-    uint32_t driver_id;   /* the id on the driver connection */
+    uint32_t key;         /* the id on the driver connection (or the last one), GPU_VIRT_KEY_* xored in */
     uint32_t client_id;   /* the client's request id, echoed in its answer */
     uint32_t resource_id; /* client resource id it concerns (0: none) */
     uint32_t epoch;       /* the client's epoch when it was taken (stale after a release) */
@@ -190,6 +200,7 @@ typedef struct gpu_virt_inflight {
 
 _Static_assert(sizeof(gpu_virt_inflight_t) == 20, "in-flight record size");
 _Static_assert(GPU_VIRT_MAX_INFLIGHT <= 256, "free in-flight slots are stacked as bytes");
+_Static_assert(GPU_VIRT_MAX_INFLIGHT > GPU_VIRT_KEY_FREE, "a key's state fits below the slot bits");
 
 /* A device scanout: who owns it and what it shows. */
 typedef struct gpu_virt_scanout {
@@ -235,7 +246,7 @@ typedef struct gpu_virt_client {
     gpu_virt_resource_t *res;    /* its max_resources slots of gpu_virt_t.res; index = resource id - 1 */
     uint32_t max_resources;      /* cfg->max_resources, read once at init */
     uint32_t owed;               /* requests taken and not yet answered */
-    uint32_t inflight;           /* of those, at the driver */
+    uint32_t _pad;               /* keeps the record at 216 bytes: at 208 the hot paths index it with more work */
     uint32_t epoch;              /* bumped by a release: older answers are dropped */
     uint32_t devids;             /* device ids charged to it: live, being created, or retired on its behalf */
     uint64_t memory;             /* device memory (bytes) its 2D resources are charged, counted like devids */
@@ -253,6 +264,8 @@ typedef struct gpu_virt_client {
     uint32_t released_resources; /* the latest release: resources it unrefed (or retired, if refused) */
     gpu_req_t held;              /* private copy of the request that waits (has_held) */
 } gpu_virt_client_t;
+
+_Static_assert(sizeof(void *) != 8 || sizeof(gpu_virt_client_t) == 216, "client record size (see _pad)");
 
 typedef struct gpu_virt {
     const gpu_virt_config_t *cfg;
@@ -279,7 +292,7 @@ typedef struct gpu_virt {
     uint32_t clients_idle;      /* bit i: client i is idle (virt_client_idle()) since it was armed; 0: look */
     uint32_t clients_all;       /* bit i for every configured client */
     gpu_display_info_t display; /* the device's display info (cache) */
-    uint32_t inflight_count;    /* entries in use; the free ones are inflight_stack[0 .. MAX - count) */
+    uint32_t inflight_count;    /* entries in use; the free ones are inflight_stack[count .. MAX), next first */
     uint8_t inflight_stack[GPU_VIRT_MAX_INFLIGHT];
     gpu_virt_inflight_t inflight[GPU_VIRT_MAX_INFLIGHT];
     uint32_t devid_free;    /* head of the device-id free list, 0 if empty */
@@ -320,3 +333,10 @@ bool gpu_virt_release_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_
  * own display query).
  */
 int gpu_virt_driver_request_client(const gpu_virt_t *virt, uint32_t driver_id);
+
+/*
+ * Requests of client `client` (its own and its presents' parts, not its
+ * release's) at the driver: a scan of the in-flight table, for a release
+ * and for tests; the per-request path counts nothing.
+ */
+uint32_t gpu_virt_client_at_driver(const gpu_virt_t *virt, uint32_t client);

@@ -93,8 +93,11 @@ static inline uint32_t virt_check_transfer_layout(const gpu_virt_resource_t *r, 
 static inline uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t,
                                            const gpu_virt_resource_t **out)
 {
-    const gpu_virt_resource_t *r = virt_res_slot(cl, t->resource_id);
-    if (r == NULL || res_head(r) != res_head_of(GPU_VIRT_RES_LIVE, GPU_VIRT_KIND_2D, 0, 1)) {
+    if (!virt_res_id_valid(cl, t->resource_id)) {
+        return virt_check_transfer_slow(cl, t);
+    }
+    const gpu_virt_resource_t *r = virt_res_checked(cl, t->resource_id);
+    if (res_head(r) != res_head_of(GPU_VIRT_RES_LIVE, GPU_VIRT_KIND_2D, 0, 1)) {
         return virt_check_transfer_slow(cl, t);
     }
     if (rect_empty(&t->rect)) {
@@ -111,10 +114,10 @@ static inline uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gp
 static inline uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f,
                                         const gpu_virt_resource_t **out)
 {
-    const gpu_virt_resource_t *r = virt_res_slot(cl, f->resource_id);
-    if (r == NULL) {
+    if (!virt_res_id_valid(cl, f->resource_id)) {
         return GPU_STATUS_INVALID_RESOURCE_ID;
     }
+    const gpu_virt_resource_t *r = virt_res_checked(cl, f->resource_id);
     *out = r;
     uint32_t mask = res_head_of(0xff, 0xff, 0xff, 0); /* has_backing does not matter */
     if ((res_head(r) & mask) != res_head_of(GPU_VIRT_RES_LIVE, GPU_VIRT_KIND_2D, 0, 0)) {

@@ -84,13 +84,7 @@ void virt_complete_set_scanout(gpu_virt_t *virt, gpu_virt_client_t *cl, const gp
     }
 }
 
-/* Codes whose answer settles bookkeeping; transfers and flushes change nothing we track. */
-#define SETTLING_CODES                                                                                                 \
-    ((1u << GPU_REQ_RESOURCE_CREATE_2D) | (1u << GPU_REQ_RESOURCE_CREATE_BLOB) | (1u << GPU_REQ_RESOURCE_UNREF) |      \
-     (1u << GPU_REQ_RESOURCE_ATTACH_BACKING) | (1u << GPU_REQ_RESOURCE_DETACH_BACKING) | (1u << GPU_REQ_SET_SCANOUT) | \
-     (1u << GPU_REQ_SET_SCANOUT_BLOB) | (1u << GPU_REQ_UPDATE_CURSOR))
-
-/* The bookkeeping an answer to client request `e` settles (one of SETTLING_CODES). */
+/* The bookkeeping an answer to client request `e` settles (one of VIRT_SETTLING_CODES). */
 VIRT_COLD static void complete_settle(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_virt_inflight_t *e,
                                       uint32_t status)
 {
@@ -121,10 +115,9 @@ VIRT_COLD static void complete_settle(gpu_virt_t *virt, gpu_virt_client_t *cl, c
 static void complete_client(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t status)
 {
     gpu_virt_client_t *cl = &virt->clients[e->client];
-    if (((SETTLING_CODES >> e->code) & 1u) != 0) {
+    if (((VIRT_SETTLING_CODES >> e->code) & 1u) != 0) {
         complete_settle(virt, cl, e, status);
     }
-    cl->inflight--;
     if (e->epoch == cl->epoch) {
         virt_respond(virt, cl, e->code, e->client_id, status);
     }
@@ -142,19 +135,20 @@ static uint32_t response_status(const gpu_virt_inflight_t *e, gpu_resp_t resp)
     return resp.status > GPU_STATUS_MAX ? GPU_STATUS_DEVICE_ERROR : resp.status;
 }
 
-static inline void inflight_free(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint32_t slot)
+/* Entry `e` (found by answer `id`) is free again: its key can match no answer, and the next take bumps the id. */
+static inline void inflight_free(gpu_virt_t *virt, gpu_virt_inflight_t *e, uint32_t id)
 {
-    e->origin = GPU_VIRT_ORIGIN_FREE;
+    e->key = id ^ GPU_VIRT_KEY_FREE;
     virt->inflight_count--;
-    virt->inflight_stack[GPU_VIRT_MAX_INFLIGHT - 1 - virt->inflight_count] = (uint8_t)slot;
+    virt->inflight_stack[virt->inflight_count] = (uint8_t)(id & (GPU_VIRT_MAX_INFLIGHT - 1));
 }
 
 /* Any answer (the private copy), the whole way: unknown ids, odd answers, settling, the virtualiser's own. */
 VIRT_COLD static void driver_complete_any(gpu_virt_t *virt, gpu_resp_t resp)
 {
-    uint32_t slot = resp.id & (GPU_VIRT_MAX_INFLIGHT - 1);
-    gpu_virt_inflight_t *e = &virt->inflight[slot];
-    if (e->origin == GPU_VIRT_ORIGIN_FREE || e->driver_id != resp.id) {
+    gpu_virt_inflight_t *e = &virt->inflight[resp.id & (GPU_VIRT_MAX_INFLIGHT - 1)];
+    /* the same slot: the key differs from the id in its state bits only, or the generation is another */
+    if ((e->key ^ resp.id) > GPU_VIRT_KEY_LONG) {
         LOG_WARN("driver response with unknown id %u dropped\n", resp.id);
         return;
     }
@@ -168,34 +162,34 @@ VIRT_COLD static void driver_complete_any(gpu_virt_t *virt, gpu_resp_t resp)
     } else {
         virt_release_done(virt, e, status);
     }
-    inflight_free(virt, e, slot);
+    inflight_free(virt, e, resp.id);
 }
 
 /*
  * One answer (the private copy), matched by id (slot in the low bits, a
- * generation above). The common case, a client's transfer or flush answered
- * with its own code and a known status, is settled here; everything else
- * goes the whole way (driver_complete_any()).
+ * generation above). The common case, a client request that settles
+ * nothing (its key is its id: a SHORT key) answered with its own code and a
+ * known status, is settled here with one compare for the id and what the
+ * entry is; everything else goes the whole way (driver_complete_any()).
+ * Returns the bit of the client it staged an answer for, or 0.
  */
-static inline void driver_complete(gpu_virt_t *virt, gpu_resp_t resp)
+static inline uint32_t driver_complete(gpu_virt_t *virt, gpu_resp_t resp)
 {
-    uint32_t slot = resp.id & (GPU_VIRT_MAX_INFLIGHT - 1);
-    gpu_virt_inflight_t *e = &virt->inflight[slot];
-    if (e->origin != GPU_VIRT_ORIGIN_CLIENT || e->driver_id != resp.id || e->code != resp.code ||
-        resp.status > GPU_STATUS_MAX || ((SETTLING_CODES >> resp.code) & 1u) != 0) {
+    gpu_virt_inflight_t *e = &virt->inflight[resp.id & (GPU_VIRT_MAX_INFLIGHT - 1)];
+    if (e->key != resp.id || e->code != resp.code || resp.status > GPU_STATUS_MAX) {
         driver_complete_any(virt, resp);
-        return;
+        return 0;
     }
-    uint32_t client = e->client;
+    gpu_virt_client_t *cl = &virt->clients[e->client];
     uint32_t client_id = e->client_id;
-    gpu_virt_client_t *cl = &virt->clients[client];
     bool current = e->epoch == cl->epoch; /* else the client was released since: no answer */
-    inflight_free(virt, e, slot);
-    cl->inflight--;
-    if (current) {
-        virt_answer_stage(cl, resp.code, client_id, resp.status);
-        virt->resp_staged |= 1u << client;
+    inflight_free(virt, e, resp.id);
+    if (!current) {
+        return 0;
     }
+    uint32_t bit = cl->bit; /* read before the answer's slot is written: that store could alias it */
+    virt_answer_stage(cl, resp.code, client_id, resp.status);
+    return bit;
 }
 
 /*
@@ -212,11 +206,13 @@ bool virt_driver_drain(gpu_virt_t *virt)
         const gpu_resp_t *slots_shared = (const gpu_resp_t *)virt->drv_resp.slots;
         uint32_t head = virt->drv_resp.own;
         uint32_t mask = virt->drv_resp.mask;
+        uint32_t staged = 0;
         for (uint32_t i = 0; i < n; i++) {
             gpu_resp_t resp;
             memcpy(&resp, &slots_shared[(head + i) & mask], sizeof(resp)); /* read once */
-            driver_complete(virt, resp);
+            staged |= driver_complete(virt, resp);
         }
+        virt->resp_staged |= staged;
         if (n != 0) {
             gpu_queue_consumer_release(&virt->drv_resp, n); /* (R2) pairs with the driver's (A2) */
             virt->drv_resp_released = 1;

@@ -36,10 +36,12 @@ void virt_cursor_complete(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32
 /* Send a release's UPDATE_CURSOR that hides the cursor of device scanout `ds`. */
 static void release_hide_send(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t ds)
 {
-    uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.origin = GPU_VIRT_ORIGIN_RELEASE,
-                                                                        .client = cl->index,
-                                                                        .scanout = (uint8_t)ds,
-                                                                        .code = GPU_REQ_UPDATE_CURSOR});
+    uint32_t driver_id = virt_inflight_take(virt,
+                                            (gpu_virt_inflight_t){.origin = GPU_VIRT_ORIGIN_RELEASE,
+                                                                  .client = cl->index,
+                                                                  .scanout = (uint8_t)ds,
+                                                                  .code = GPU_REQ_UPDATE_CURSOR},
+                                            GPU_VIRT_KEY_LONG);
     gpu_req_t d = {.code = GPU_REQ_UPDATE_CURSOR, .id = driver_id, .raw = {0}};
     d.update_cursor.scanout_id = ds; /* resource 0: hide */
     *virt_driver_slot(virt) = d;     /* shared memory: written once */

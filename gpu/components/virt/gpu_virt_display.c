@@ -105,7 +105,8 @@ bool virt_display_pump(gpu_virt_t *virt)
         return false;
     }
     uint32_t driver_id = virt_inflight_take(
-            virt, (gpu_virt_inflight_t){.origin = GPU_VIRT_ORIGIN_DISPLAY, .code = GPU_REQ_GET_DISPLAY_INFO});
+            virt, (gpu_virt_inflight_t){.origin = GPU_VIRT_ORIGIN_DISPLAY, .code = GPU_REQ_GET_DISPLAY_INFO},
+            GPU_VIRT_KEY_LONG);
     *virt_driver_slot(virt) = (gpu_req_t){.code = GPU_REQ_GET_DISPLAY_INFO, .id = driver_id, .raw = {0}};
     virt_driver_stage(virt);
     virt->display_wanted = 0;

@@ -138,14 +138,15 @@ VIRT_HOT uint32_t admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, uint32_t 
 static inline gpu_req_t *forward_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req,
                                        uint32_t resource_id, uint32_t scanout, size_t body)
 {
-    uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.client_id = req->id,
-                                                                        .resource_id = resource_id,
-                                                                        .epoch = cl->epoch,
-                                                                        .origin = GPU_VIRT_ORIGIN_CLIENT,
-                                                                        .client = cl->index,
-                                                                        .scanout = (uint8_t)scanout,
-                                                                        .code = (uint8_t)req->code});
-    cl->inflight++;
+    uint32_t driver_id = virt_inflight_take(virt,
+                                            (gpu_virt_inflight_t){.client_id = req->id,
+                                                                  .resource_id = resource_id,
+                                                                  .epoch = cl->epoch,
+                                                                  .origin = GPU_VIRT_ORIGIN_CLIENT,
+                                                                  .client = cl->index,
+                                                                  .scanout = (uint8_t)scanout,
+                                                                  .code = (uint8_t)req->code},
+                                            virt_client_key_state(req->code));
     gpu_req_t *slot_shared = virt_driver_slot(virt);
     slot_shared->code = req->code;
     slot_shared->id = driver_id;
@@ -158,23 +159,26 @@ static inline gpu_req_t *forward_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, 
 /*
  * A streaming command keeps the client's layout on the driver connection:
  * its in-flight record, then its driver form written into the next driver
- * slot once (shared memory, never read): code, driver id, the `len` bytes
- * of `body` (the device id already in), zero after them.
+ * slot once (shared memory, never read): code, driver id, the first `len`
+ * bytes of the body of `req` (the private copy, checked, with the device id
+ * and zero padding already in), zero after them. `resource_id` is the
+ * client's id of the resource.
  */
-VIRT_HOT uint32_t forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, const void *body,
-                                 size_t len, uint32_t resource_id)
+VIRT_HOT uint32_t forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, size_t len,
+                                 uint32_t resource_id)
 {
-    uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.client_id = req->id,
-                                                                        .resource_id = resource_id,
-                                                                        .epoch = cl->epoch,
-                                                                        .origin = GPU_VIRT_ORIGIN_CLIENT,
-                                                                        .client = cl->index,
-                                                                        .code = (uint8_t)req->code});
-    cl->inflight++;
+    uint32_t driver_id = virt_inflight_take(virt,
+                                            (gpu_virt_inflight_t){.client_id = req->id,
+                                                                  .resource_id = resource_id,
+                                                                  .epoch = cl->epoch,
+                                                                  .origin = GPU_VIRT_ORIGIN_CLIENT,
+                                                                  .client = cl->index,
+                                                                  .code = (uint8_t)req->code},
+                                            GPU_VIRT_KEY_SHORT); /* transfers and flushes settle nothing */
     gpu_req_t *slot_shared = virt_driver_slot(virt);
     slot_shared->code = req->code;
     slot_shared->id = driver_id;
-    memcpy(slot_shared->raw, body, len);
+    memcpy(slot_shared->raw, req->raw, len);
     memset(slot_shared->raw + len, 0, sizeof(slot_shared->raw) - len);
     virt_driver_stage(virt);
     return VERDICT_SENT;
@@ -188,9 +192,11 @@ VIRT_HOT uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    /* the offset stays relative to the attached backing, and was checked against it */
-    gpu_req_transfer_to_2d_t d = {.resource_id = r->device_id, .rect = t->rect, ._pad = 0, .offset = t->offset};
-    return forward_stream(virt, cl, req, &d, sizeof(d), t->resource_id);
+    /* the copy becomes the driver form; the offset stays relative to the backing, and was checked against it */
+    uint32_t resource_id = t->resource_id;
+    req->transfer_to_2d.resource_id = r->device_id;
+    req->transfer_to_2d._pad = 0;
+    return forward_stream(virt, cl, req, sizeof(*t), resource_id);
 }
 
 VIRT_HOT uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, const serve_t *s)
@@ -201,8 +207,9 @@ VIRT_HOT uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t 
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    gpu_req_flush_t d = {.resource_id = r->device_id, .rect = f->rect};
-    return forward_stream(virt, cl, req, &d, sizeof(d), f->resource_id);
+    uint32_t resource_id = f->resource_id;
+    req->flush.resource_id = r->device_id; /* the copy becomes the driver form */
+    return forward_stream(virt, cl, req, sizeof(*f), resource_id);
 }
 
 /* ---- the other commands (out of line) ---- */

@@ -46,6 +46,12 @@ static inline gpu_virt_resource_t *virt_res_slot(const gpu_virt_client_t *cl, ui
     return id - 1 < cl->max_resources ? &cl->res[id - 1] : NULL; /* id 0 wraps to UINT32_MAX */
 }
 
+/* True when `id` names a slot of client `cl` (1..max_resources); branching on it spares virt_res_slot()'s NULL test. */
+static inline bool virt_res_id_valid(const gpu_virt_client_t *cl, uint32_t id)
+{
+    return id - 1 < cl->max_resources; /* id 0 wraps to UINT32_MAX */
+}
+
 /* The slot of a resource id that a check already accepted. */
 static inline gpu_virt_resource_t *virt_res_checked(const gpu_virt_client_t *cl, uint32_t id)
 {
@@ -96,20 +102,35 @@ static inline void virt_driver_stage(gpu_virt_t *virt)
     virt->drv_req_published = 1;
 }
 
+/* Codes whose answer settles bookkeeping; transfers, flushes and cursor moves change nothing we track. */
+#define VIRT_SETTLING_CODES                                                                                            \
+    ((1u << GPU_REQ_RESOURCE_CREATE_2D) | (1u << GPU_REQ_RESOURCE_CREATE_BLOB) | (1u << GPU_REQ_RESOURCE_UNREF) |      \
+     (1u << GPU_REQ_RESOURCE_ATTACH_BACKING) | (1u << GPU_REQ_RESOURCE_DETACH_BACKING) | (1u << GPU_REQ_SET_SCANOUT) | \
+     (1u << GPU_REQ_SET_SCANOUT_BLOB) | (1u << GPU_REQ_UPDATE_CURSOR))
+
+/* The key state (GPU_VIRT_KEY_SHORT or _LONG) of client request `code` at the driver. */
+static inline uint32_t virt_client_key_state(uint32_t code)
+{
+    return ((VIRT_SETTLING_CODES >> code) & 1u) != 0 ? GPU_VIRT_KEY_LONG : GPU_VIRT_KEY_SHORT;
+}
+
 /*
  * Take an in-flight entry off the free stack (virt_driver_gate() made sure one is free) and
  * write `rec` into it at once, with a new driver id for its slot (same slot
- * in the low bits, the next generation above). Returns that id.
+ * in the low bits, the next generation above). Its key is that id with
+ * `state` xored in: GPU_VIRT_KEY_SHORT only for a client request whose
+ * answer settles nothing (virt_client_key_state()). Returns the id.
  */
-static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t rec)
+static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t rec, uint32_t state)
 {
     assert(virt->inflight_count < GPU_VIRT_MAX_INFLIGHT && "virt_inflight_take: virt_driver_gate() was passed");
-    uint32_t idx = virt->inflight_stack[GPU_VIRT_MAX_INFLIGHT - 1 - virt->inflight_count];
+    size_t idx = virt->inflight_stack[virt->inflight_count];
     gpu_virt_inflight_t *e = &virt->inflight[idx];
     virt->inflight_count++;
-    rec.driver_id = e->driver_id + GPU_VIRT_MAX_INFLIGHT;
+    uint32_t driver_id = (e->key ^ GPU_VIRT_KEY_FREE) + GPU_VIRT_MAX_INFLIGHT;
+    rec.key = driver_id ^ state;
     *e = rec;
-    return rec.driver_id;
+    return driver_id;
 }
 
 /*

@@ -79,14 +79,15 @@ static uint32_t present_check(const gpu_virt_t *virt, const gpu_virt_client_t *c
 /* Reserve an in-flight entry and the next driver slot for part `code` of client `cl`'s present. */
 static gpu_req_t *present_part_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_present_t *p, uint32_t code)
 {
-    uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.client_id = p->client_id,
-                                                                        .resource_id = p->resource_id,
-                                                                        .epoch = p->epoch,
-                                                                        .origin = GPU_VIRT_ORIGIN_PRESENT,
-                                                                        .client = cl->index,
-                                                                        .scanout = p->scanout,
-                                                                        .code = (uint8_t)code});
-    cl->inflight++;
+    uint32_t driver_id = virt_inflight_take(virt,
+                                            (gpu_virt_inflight_t){.client_id = p->client_id,
+                                                                  .resource_id = p->resource_id,
+                                                                  .epoch = p->epoch,
+                                                                  .origin = GPU_VIRT_ORIGIN_PRESENT,
+                                                                  .client = cl->index,
+                                                                  .scanout = p->scanout,
+                                                                  .code = (uint8_t)code},
+                                            GPU_VIRT_KEY_LONG);
     p->parts++;
     gpu_req_t *slot_shared = virt_driver_slot(virt);
     *slot_shared = (gpu_req_t){.code = code, .id = driver_id, .raw = {0}}; /* shared memory: written, never read */
@@ -202,7 +203,6 @@ void virt_present_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t 
     if (scanout_part) {
         virt_complete_set_scanout(virt, cl, e, status);
     }
-    cl->inflight--;
     assert(p->parts > 0 && "virt_present_done: a part was sent");
     p->parts--;
     if (e->epoch != cl->epoch) {

@@ -32,11 +32,13 @@ void virt_release_begin(gpu_virt_t *virt, gpu_virt_client_t *cl)
 /* Send one release request: SET_SCANOUT of device scanout `ds` to nothing, or UNREF of client resource `id`. */
 static void release_send(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t ds, uint32_t id)
 {
-    uint32_t driver_id = virt_inflight_take(virt, (gpu_virt_inflight_t){.resource_id = id,
-                                                                        .origin = GPU_VIRT_ORIGIN_RELEASE,
-                                                                        .client = cl->index,
-                                                                        .scanout = (uint8_t)ds,
-                                                                        .code = (uint8_t)code});
+    uint32_t driver_id = virt_inflight_take(virt,
+                                            (gpu_virt_inflight_t){.resource_id = id,
+                                                                  .origin = GPU_VIRT_ORIGIN_RELEASE,
+                                                                  .client = cl->index,
+                                                                  .scanout = (uint8_t)ds,
+                                                                  .code = (uint8_t)code},
+                                            GPU_VIRT_KEY_LONG);
     gpu_req_t d = {.code = code, .id = driver_id, .raw = {0}};
     if (code == GPU_REQ_SET_SCANOUT) {
         d.set_scanout.scanout_id = ds; /* resource 0: disable */
@@ -88,7 +90,7 @@ static bool release_step(gpu_virt_t *virt, gpu_virt_client_t *cl, bool round_rob
 {
     switch (cl->release_phase) {
     case GPU_VIRT_RELEASE_DRAIN:
-        if (cl->inflight != 0) {
+        if (gpu_virt_client_at_driver(virt, cl->index) != 0) { /* a scan, once per step of a release */
             return false;
         }
         cl->release_phase = GPU_VIRT_RELEASE_CURSOR;
