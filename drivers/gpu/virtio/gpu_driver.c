@@ -170,18 +170,19 @@ static void complete(gpu_driver_t *drv, const virtq_completion_t *c)
  * many used elements as chains it made available (see virtq_take_orphan), the
  * commands still in flight can never complete: answer each DEVICE_ERROR and
  * free its slot, keeping the device in service for everyone else. Returns how
- * many there were.
+ * many there were. `whose` names the queue in the log ("its", or "the
+ * cursor queue's").
  */
-static uint32_t answer_orphans(gpu_driver_t *drv)
+uint32_t gpu_driver_answer_orphans(gpu_driver_t *drv, virtq_t *vq, const char *whose)
 {
     uint32_t n = 0;
     uint32_t slot;
-    while (drv->ready && virtq_take_orphan(&drv->ctrl, &slot)) {
+    while (drv->ready && virtq_take_orphan(vq, &slot)) {
         gpu_driver_slot_t *s = &drv->slots[slot]; /* our own cookie, always a valid slot */
         drv->stats.orphaned++;
-        LOG_ERR("request %u (code %u): the device used up its elements without naming this command; answered "
+        LOG_ERR("request %u (code %u): the device used up %s elements without naming this command; answered "
                 "DEVICE_ERROR\n",
-                (unsigned)s->req_id, (unsigned)s->req_code);
+                (unsigned)s->req_id, (unsigned)s->req_code, whose);
         gpu_driver_respond(drv, s->req_code, s->req_id, GPU_STATUS_DEVICE_ERROR);
         gpu_driver_release_slot(drv, slot);
         n++;
@@ -210,7 +211,7 @@ static uint32_t harvest(gpu_driver_t *drv)
             return seen; /* a fresh queue now: nothing to harvest or orphan */
         }
     }
-    seen += answer_orphans(drv);
+    seen += gpu_driver_answer_orphans(drv, &drv->ctrl, "its");
     /* The cursor queue only while a cursor command is out: a device that writes its used ring meanwhile is caught
      * (used index past the chains) at the next one. */
     return drv->ready && drv->cursor_in_flight != 0 ? seen + gpu_driver_cursor_harvest(drv) : seen;

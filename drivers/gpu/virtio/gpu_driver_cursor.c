@@ -124,24 +124,6 @@ static void complete(gpu_driver_t *drv, const virtq_completion_t *c)
     gpu_driver_release_slot(drv, c->token);
 }
 
-/* A chain whose used element went to a bogus id (see answer_orphans() in gpu_driver.c). */
-static uint32_t answer_orphans(gpu_driver_t *drv)
-{
-    uint32_t n = 0;
-    uint32_t slot;
-    while (drv->ready && virtq_take_orphan(&drv->cursor, &slot)) {
-        const gpu_driver_slot_t *s = &drv->slots[slot];
-        drv->stats.orphaned++;
-        LOG_ERR("request %u (code %u): the device used up the cursor queue's elements without naming this command; "
-                "answered DEVICE_ERROR\n",
-                (unsigned)s->req_id, (unsigned)s->req_code);
-        gpu_driver_respond(drv, s->req_code, s->req_id, GPU_STATUS_DEVICE_ERROR);
-        gpu_driver_release_slot(drv, slot);
-        n++;
-    }
-    return n;
-}
-
 /* Takes every used entry of the cursor queue, as harvest() does for the control queue. Returns how many. */
 uint32_t gpu_driver_cursor_harvest(gpu_driver_t *drv)
 {
@@ -164,7 +146,7 @@ uint32_t gpu_driver_cursor_harvest(gpu_driver_t *drv)
             return seen;
         }
     }
-    return seen + answer_orphans(drv);
+    return seen + gpu_driver_answer_orphans(drv, &drv->cursor, "the cursor queue's");
 }
 
 /* Makes the cursor commands added in this handler visible (V1, V2 inside) and notifies the device. */

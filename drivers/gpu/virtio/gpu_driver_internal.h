@@ -39,6 +39,9 @@ void gpu_driver_respond(gpu_driver_t *drv, uint32_t code, uint32_t id, uint32_t 
 /* Returns command slot `slot` to the free list. */
 void gpu_driver_release_slot(gpu_driver_t *drv, uint32_t slot);
 
+/* Answers DEVICE_ERROR every command of `vq` that a bogus used id orphaned (gpu_driver.c). Returns how many. */
+uint32_t gpu_driver_answer_orphans(gpu_driver_t *drv, virtq_t *vq, const char *whose);
+
 /*
  * A device fault (gpu_driver_recover.c): logs `why`, resets the device,
  * answers every command in flight DEVICE_ERROR, then re-initialises the
