@@ -87,44 +87,64 @@ static inline uint32_t virt_check_transfer_layout(const gpu_virt_resource_t *r, 
 }
 
 /*
- * TRANSFER_TO_2D: VERDICT_FORWARD (and *out the resource) or the status.
- * Fast path: a live, settled, backed 2D resource, in one word compare.
+ * The fast path of TRANSFER_TO_2D: a live, settled, backed 2D resource (one
+ * word compare) and a non-empty rectangle whose rows fit the resource and
+ * its backing. Returns the resource, or NULL for every other input (the
+ * whole way, virt_check_transfer_slow(), then finds its verdict).
  */
+static inline const gpu_virt_resource_t *virt_transfer_fast(const gpu_virt_client_t *cl,
+                                                            const gpu_req_transfer_to_2d_t *t)
+{
+    if (!virt_res_id_valid(cl, t->resource_id)) {
+        return NULL;
+    }
+    const gpu_virt_resource_t *r = virt_res_checked(cl, t->resource_id);
+    if (res_head(r) != res_head_of(GPU_VIRT_RES_LIVE, GPU_VIRT_KIND_2D, 0, 1) || rect_empty(&t->rect) ||
+        virt_check_transfer_layout(r, t) != VERDICT_FORWARD) {
+        return NULL;
+    }
+    return r;
+}
+
+/* TRANSFER_TO_2D: VERDICT_FORWARD (and *out the resource) or the status. */
 static inline uint32_t virt_check_transfer(const gpu_virt_client_t *cl, const gpu_req_transfer_to_2d_t *t,
                                            const gpu_virt_resource_t **out)
 {
-    if (!virt_res_id_valid(cl, t->resource_id)) {
-        return virt_check_transfer_slow(cl, t);
+    *out = virt_transfer_fast(cl, t);
+    if (*out != NULL) {
+        return VERDICT_FORWARD;
     }
-    const gpu_virt_resource_t *r = virt_res_checked(cl, t->resource_id);
-    if (res_head(r) != res_head_of(GPU_VIRT_RES_LIVE, GPU_VIRT_KIND_2D, 0, 1)) {
-        return virt_check_transfer_slow(cl, t);
-    }
-    if (rect_empty(&t->rect)) {
-        return GPU_STATUS_INVALID_PARAMETER;
-    }
-    *out = r;
-    return virt_check_transfer_layout(r, t);
+    *out = virt_res_slot(cl, t->resource_id); /* the whole way forwards only what the fast path takes */
+    return virt_check_transfer_slow(cl, t);
 }
 
 /*
- * RESOURCE_FLUSH: VERDICT_FORWARD (and *out the resource), VERDICT_WAIT or
- * the status. Fast path: a live, settled 2D resource (backed or not).
+ * The fast path of RESOURCE_FLUSH: a live, settled 2D resource (backed or
+ * not) and a non-empty rectangle inside it. Returns the resource, or NULL
+ * for every other input (virt_check_flush_slow() finds its verdict).
  */
+static inline const gpu_virt_resource_t *virt_flush_fast(const gpu_virt_client_t *cl, const gpu_req_flush_t *f)
+{
+    if (!virt_res_id_valid(cl, f->resource_id)) {
+        return NULL;
+    }
+    const gpu_virt_resource_t *r = virt_res_checked(cl, f->resource_id);
+    uint32_t mask = res_head_of(0xff, 0xff, 0xff, 0); /* has_backing does not matter */
+    if ((res_head(r) & mask) != res_head_of(GPU_VIRT_RES_LIVE, GPU_VIRT_KIND_2D, 0, 0) || rect_empty(&f->rect) ||
+        !rect_inside(&f->rect, r->width, r->height)) {
+        return NULL;
+    }
+    return r;
+}
+
+/* RESOURCE_FLUSH: VERDICT_FORWARD (and *out the resource), VERDICT_WAIT or the status. */
 static inline uint32_t virt_check_flush(const gpu_virt_t *virt, const gpu_virt_client_t *cl, const gpu_req_flush_t *f,
                                         const gpu_virt_resource_t **out)
 {
-    if (!virt_res_id_valid(cl, f->resource_id)) {
-        return GPU_STATUS_INVALID_RESOURCE_ID;
+    *out = virt_flush_fast(cl, f);
+    if (*out != NULL) {
+        return VERDICT_FORWARD;
     }
-    const gpu_virt_resource_t *r = virt_res_checked(cl, f->resource_id);
-    *out = r;
-    uint32_t mask = res_head_of(0xff, 0xff, 0xff, 0); /* has_backing does not matter */
-    if ((res_head(r) & mask) != res_head_of(GPU_VIRT_RES_LIVE, GPU_VIRT_KIND_2D, 0, 0)) {
-        return virt_check_flush_slow(virt, cl, f);
-    }
-    if (rect_empty(&f->rect)) {
-        return GPU_STATUS_INVALID_PARAMETER;
-    }
-    return rect_inside(&f->rect, r->width, r->height) ? VERDICT_FORWARD : GPU_STATUS_OUT_OF_BOUNDS;
+    *out = virt_res_slot(cl, f->resource_id); /* a blob's flush is valid the whole way only */
+    return virt_check_flush_slow(virt, cl, f);
 }

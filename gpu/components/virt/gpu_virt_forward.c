@@ -60,6 +60,19 @@ static bool driver_room_refill(gpu_virt_t *virt)
 }
 
 /*
+ * Count drv_room again from the free in-flight entries and a fresh look at
+ * the driver queue's head, asking for no signal (the general serve does
+ * that when it finds no room). Returns the room.
+ */
+uint32_t virt_driver_room_recount(gpu_virt_t *virt)
+{
+    uint32_t entries = GPU_VIRT_MAX_INFLIGHT - virt->inflight_count;
+    uint32_t space = gpu_queue_space(&virt->drv_req); /* (A2) pairs with the driver's (R2) */
+    virt->drv_room = space < entries ? space : entries;
+    return virt->drv_room;
+}
+
+/*
  * Is there room for one more driver request? When there is none, a signal
  * has been armed so that the driver says when (so: not a pure predicate).
  */
@@ -156,34 +169,6 @@ static inline gpu_req_t *forward_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, 
 
 /* ---- the hot commands: TRANSFER_TO_2D and RESOURCE_FLUSH ---- */
 
-/*
- * A streaming command keeps the client's layout on the driver connection:
- * its in-flight record, then its driver form written into the next driver
- * slot once (shared memory, never read): code, driver id, the first `len`
- * bytes of the body of `req` (the private copy, checked, with the device id
- * and zero padding already in), zero after them. `resource_id` is the
- * client's id of the resource.
- */
-VIRT_HOT uint32_t forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, size_t len,
-                                 uint32_t resource_id)
-{
-    uint32_t driver_id = virt_inflight_take(virt,
-                                            (gpu_virt_inflight_t){.client_id = req->id,
-                                                                  .resource_id = resource_id,
-                                                                  .epoch = cl->epoch,
-                                                                  .origin = GPU_VIRT_ORIGIN_CLIENT,
-                                                                  .client = cl->index,
-                                                                  .code = (uint8_t)req->code},
-                                            GPU_VIRT_KEY_SHORT); /* transfers and flushes settle nothing */
-    gpu_req_t *slot_shared = virt_driver_slot(virt);
-    slot_shared->code = req->code;
-    slot_shared->id = driver_id;
-    memcpy(slot_shared->raw, req->raw, len);
-    memset(slot_shared->raw + len, 0, sizeof(slot_shared->raw) - len);
-    virt_driver_stage(virt);
-    return VERDICT_SENT;
-}
-
 VIRT_HOT uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, const serve_t *s)
 {
     const gpu_req_transfer_to_2d_t *t = &req->transfer_to_2d;
@@ -196,7 +181,8 @@ VIRT_HOT uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req
     uint32_t resource_id = t->resource_id;
     req->transfer_to_2d.resource_id = r->device_id;
     req->transfer_to_2d._pad = 0;
-    return forward_stream(virt, cl, req, sizeof(*t), resource_id);
+    virt_forward_stream(virt, cl, req, sizeof(*t), resource_id);
+    return VERDICT_SENT;
 }
 
 VIRT_HOT uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t *req, const serve_t *s)
@@ -209,7 +195,8 @@ VIRT_HOT uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t 
     }
     uint32_t resource_id = f->resource_id;
     req->flush.resource_id = r->device_id; /* the copy becomes the driver form */
-    return forward_stream(virt, cl, req, sizeof(*f), resource_id);
+    virt_forward_stream(virt, cl, req, sizeof(*f), resource_id);
+    return VERDICT_SENT;
 }
 
 /* ---- the other commands (out of line) ---- */

@@ -7,6 +7,7 @@
  *   gpu_virt_check.c     the checks: pure predicates on a request copy and settled state
  *   gpu_virt_forward.c   taking client requests in batches, one dispatch per request
  *                        (check, then forward into the driver queue)
+ *   gpu_virt_stream.c    the fast path of a client's notification: a run of streaming requests
  *   gpu_virt_complete.c  driver answers: matching, per-command completion, answers to clients
  *   gpu_virt_state.c     bookkeeping: device ids, memory, resources, scanouts
  *   gpu_virt_display.c   the display-info cache, display events, device loss
@@ -19,6 +20,7 @@
 #include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "gpu_virt.h"
 
@@ -134,6 +136,34 @@ static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t 
 }
 
 /*
+ * TRANSFER_TO_2D and RESOURCE_FLUSH keep the client's layout on the driver
+ * connection: their in-flight record, then their driver form written into
+ * the next driver slot once (shared memory, never read): code, driver id,
+ * the first `len` bytes of the body of `req` (the private copy, checked,
+ * with the device id and zero padding already in), zero after them.
+ * `resource_id` is the client's id of the resource. Always inline: it is
+ * the forward path of the streaming commands.
+ */
+static inline __attribute__((always_inline)) void
+virt_forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, size_t len, uint32_t resource_id)
+{
+    uint32_t driver_id = virt_inflight_take(virt,
+                                            (gpu_virt_inflight_t){.client_id = req->id,
+                                                                  .resource_id = resource_id,
+                                                                  .epoch = cl->epoch,
+                                                                  .origin = GPU_VIRT_ORIGIN_CLIENT,
+                                                                  .client = cl->index,
+                                                                  .code = (uint8_t)req->code},
+                                            GPU_VIRT_KEY_SHORT); /* transfers and flushes settle nothing */
+    gpu_req_t *slot_shared = virt_driver_slot(virt);
+    slot_shared->code = req->code;
+    slot_shared->id = driver_id;
+    memcpy(slot_shared->raw, req->raw, len);
+    memset(slot_shared->raw + len, 0, sizeof(slot_shared->raw) - len);
+    virt_driver_stage(virt);
+}
+
+/*
  * Producer side of client `cl`'s response queue: stage one answer (the slot
  * is written once). Its slot was reserved when the request was taken
  * (answer_room_or_arm() in gpu_virt_forward.c), so there is one unless the
@@ -190,8 +220,13 @@ void virt_res_forget(gpu_virt_t *virt, gpu_virt_resource_t *r);
 /* ---- gpu_virt_forward.c ---- */
 
 bool virt_driver_room_or_arm(gpu_virt_t *virt);
+uint32_t virt_driver_room_recount(gpu_virt_t *virt);
 bool virt_driver_gate(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
 uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t budget, bool round_robin);
+
+/* ---- gpu_virt_stream.c ---- */
+
+bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl);
 
 bool virt_driver_admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
 

@@ -1,0 +1,111 @@
+/*
+ * GPU virtualiser core: the fast path of a client's notification.
+ *
+ * A client that draws sends runs of TRANSFER_TO_2D and RESOURCE_FLUSH on
+ * settled resources. When nothing else is going on (the client holds no
+ * request and is not being released, no other client waits for driver
+ * room, no display query or device loss is under way), such a run needs
+ * none of the general serve's machinery: each request is copied out once,
+ * passes the checks' fast path (gpu_virt_check.h) and goes into the next
+ * driver slot, as the general serve would send it.
+ *
+ * The fast path takes requests only while each one is a streaming request
+ * its checks' fast path accepts and there is room for it (its answer and a
+ * driver slot with an in-flight entry). It stops at the first one that is
+ * not, without taking it, and the general serve (virt_client_serve() in
+ * gpu_virt_forward.c) goes on from there with a fresh look at the queue: a
+ * request that fails a check, waits or is another command is always handled
+ * there, so every status and every hold is the general serve's. Only when
+ * it took every request there is does it finish the notification itself:
+ * arm the queue, and mark the client idle.
+ */
+#include "gpu_virt_check.h"
+
+/* May the fast path serve client `cl` on its own notification? The general serve's special cases are all absent. */
+static inline bool stream_may_serve(const gpu_virt_t *virt, const gpu_virt_client_t *cl)
+{
+    return cl->initialised && !cl->has_held && cl->release_phase == GPU_VIRT_RELEASE_NONE && virt->drv_waiting == 0 &&
+           !virt_device_barrier(virt);
+}
+
+_Static_assert(offsetof(gpu_req_t, transfer_to_2d.resource_id) == offsetof(gpu_req_t, flush.resource_id),
+               "a streaming request names its resource at the same place");
+
+/*
+ * Request `req` (the private copy): if it is a TRANSFER_TO_2D or
+ * RESOURCE_FLUSH that its checks' fast path accepts, turn the copy into its
+ * driver form and send it; otherwise do nothing and return false. Each
+ * command writes its driver slot with its own constant length, so that the
+ * copies are unrolled.
+ */
+static inline __attribute__((always_inline)) bool stream_forward(gpu_virt_t *virt, gpu_virt_client_t *cl,
+                                                                 gpu_req_t *req)
+{
+    const gpu_virt_resource_t *r;
+    uint32_t resource_id = req->flush.resource_id;
+    if (req->code == GPU_REQ_TRANSFER_TO_2D && (r = virt_transfer_fast(cl, &req->transfer_to_2d)) != NULL) {
+        req->transfer_to_2d.resource_id = r->device_id; /* the copy becomes the driver form */
+        req->transfer_to_2d._pad = 0;
+        virt_forward_stream(virt, cl, req, sizeof(gpu_req_transfer_to_2d_t), resource_id);
+        return true;
+    }
+    if (req->code == GPU_REQ_RESOURCE_FLUSH && (r = virt_flush_fast(cl, &req->flush)) != NULL) {
+        req->flush.resource_id = r->device_id;
+        virt_forward_stream(virt, cl, req, sizeof(gpu_req_flush_t), resource_id);
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Answers client `cl` has room for beyond those owed, at least `want` if
+ * it can: by the cached head, and when that says less, by a fresh look
+ * (asking for no signal: the general serve does that when it finds none).
+ */
+static inline uint32_t stream_answer_room(gpu_virt_client_t *cl, uint32_t want)
+{
+    uint32_t space = gpu_queue_cached_space(&cl->resp);
+    if (space < cl->owed + want) {
+        space = gpu_queue_space(&cl->resp); /* (A2) pairs with the client's (R2) */
+    }
+    return space > cl->owed ? space - cl->owed : 0;
+}
+
+/*
+ * Client `cl` notified: take its streaming requests while there is room.
+ * Returns true when it took every request there was and armed the queue
+ * (the notification is served); false when the general serve must go on
+ * (virt_client_serve(), from the first request not taken).
+ */
+bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl)
+{
+    if (!stream_may_serve(virt, cl)) {
+        return false;
+    }
+    uint32_t ready = gpu_queue_length(&cl->req); /* (A1) pairs with the client's (R1) */
+    uint32_t room = stream_answer_room(cl, ready);
+    uint32_t n = ready < room ? ready : room;
+    uint32_t drv_room = virt->drv_room >= n ? virt->drv_room : virt_driver_room_recount(virt);
+    n = n < drv_room ? n : drv_room;
+    uint32_t taken = 0;
+    while (taken < n) {
+        gpu_req_t req;
+        memcpy(&req, gpu_queue_slot(&cl->req, cl->req.own + taken, sizeof(req)), sizeof(req)); /* read once */
+        if (!stream_forward(virt, cl, &req)) {
+            break;
+        }
+        taken++;
+    }
+    if (taken != 0) {
+        cl->owed += taken;
+        gpu_queue_consumer_release(&cl->req, taken); /* (R2) pairs with the client's (A2) */
+        virt->req_freed |= cl->bit;
+        virt->last_sent = cl->index; /* the round-robin starts after it */
+    }
+    if (taken != ready || ready == 0 || gpu_queue_consumer_arm(&cl->req) == false) {
+        return false; /* something is left, or nothing was there (the general serve sees why), or more came */
+    }
+    cl->req_armed = 1;
+    virt->clients_idle |= cl->bit; /* virt_client_idle(): nothing for us until it notifies */
+    return true;
+}
