@@ -308,12 +308,13 @@ void gpu_virt_handle_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_t
      * Only this client can have changed. It takes no driver room another
      * client waits for (the driver gate): room comes back with a driver
      * notification, and handle_driver shares it out round-robin. A run of
-     * streaming requests takes the fast path; whatever it leaves, the
-     * general serve takes.
+     * streaming requests takes the fast path, which publishes itself when
+     * it took everything; whatever it leaves, the general serve takes.
      */
-    if (!virt_stream_serve(virt, cl)) {
-        virt_client_serve(virt, cl, UINT32_MAX, false);
+    if (virt_stream_serve(virt, cl, notify)) {
+        return;
     }
+    virt_client_serve(virt, cl, UINT32_MAX, false);
     notify_collect_client(virt, cl, notify);
 }
 

@@ -187,18 +187,25 @@ _Static_assert(GPU_FORMAT_R8G8B8X8_UNORM < 256, "a format fits a byte");
 #define GPU_VIRT_KEY_LONG  1u /* at the driver; its answer goes the whole way */
 #define GPU_VIRT_KEY_FREE  2u /* free: no answer matches it */
 
+/*
+ * No epoch: a client's requests at the driver all belong to its current
+ * session, or all to the one a release under way ends (the release waits
+ * for them before the client may send again), so an answer to a client
+ * whose release_phase is not GPU_VIRT_RELEASE_NONE is one to drop.
+ */
 typedef struct gpu_virt_inflight {
     uint32_t key;         /* the id on the driver connection (or the last one), GPU_VIRT_KEY_* xored in */
     uint32_t client_id;   /* the client's request id, echoed in its answer */
-    uint32_t resource_id; /* client resource id it concerns (0: none) */
-    uint32_t epoch;       /* the client's epoch when it was taken (stale after a release) */
     uint8_t origin;       /* GPU_VIRT_ORIGIN_* */
     uint8_t client;       /* client index, for client and release requests */
     uint8_t scanout;      /* device scanout of a set-scanout */
     uint8_t code;         /* GPU_REQ_*: the answer must carry it */
+    uint16_t resource_id; /* client resource id it concerns (0: none) */
+    uint16_t _pad;
 } gpu_virt_inflight_t;
 
-_Static_assert(sizeof(gpu_virt_inflight_t) == 20, "in-flight record size");
+_Static_assert(sizeof(gpu_virt_inflight_t) == 16, "in-flight record size: a power of two, so its index is a shift");
+_Static_assert(GPU_VIRT_MAX_RESOURCES_PER_CLIENT <= UINT16_MAX, "a client resource id fits the in-flight record");
 _Static_assert(GPU_VIRT_MAX_INFLIGHT <= 256, "free in-flight slots are stacked as bytes");
 _Static_assert(GPU_VIRT_MAX_INFLIGHT > GPU_VIRT_KEY_FREE, "a key's state fits below the slot bits");
 

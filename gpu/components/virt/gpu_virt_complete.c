@@ -118,7 +118,7 @@ static void complete_client(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint
     if (((VIRT_SETTLING_CODES >> e->code) & 1u) != 0) {
         complete_settle(virt, cl, e, status);
     }
-    if (e->epoch == cl->epoch) {
+    if (cl->release_phase == GPU_VIRT_RELEASE_NONE) { /* else it was released since (gpu_virt_inflight_t) */
         virt_respond(virt, cl, e->code, e->client_id, status);
     }
 }
@@ -182,7 +182,7 @@ static inline uint32_t driver_complete(gpu_virt_t *virt, gpu_resp_t resp)
     }
     gpu_virt_client_t *cl = &virt->clients[e->client];
     uint32_t client_id = e->client_id;
-    bool current = e->epoch == cl->epoch; /* else the client was released since: no answer */
+    bool current = cl->release_phase == GPU_VIRT_RELEASE_NONE; /* else it was released since: no answer */
     inflight_free(virt, e, resp.id);
     if (!current) {
         return 0;

@@ -149,8 +149,7 @@ virt_forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *re
 {
     uint32_t driver_id = virt_inflight_take(virt,
                                             (gpu_virt_inflight_t){.client_id = req->id,
-                                                                  .resource_id = resource_id,
-                                                                  .epoch = cl->epoch,
+                                                                  .resource_id = (uint16_t)resource_id,
                                                                   .origin = GPU_VIRT_ORIGIN_CLIENT,
                                                                   .client = cl->index,
                                                                   .code = (uint8_t)req->code},
@@ -226,7 +225,7 @@ uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t bud
 
 /* ---- gpu_virt_stream.c ---- */
 
-bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl);
+bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify);
 
 bool virt_driver_admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
 

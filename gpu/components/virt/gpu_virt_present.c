@@ -81,8 +81,7 @@ static gpu_req_t *present_part_begin(gpu_virt_t *virt, gpu_virt_client_t *cl, gp
 {
     uint32_t driver_id = virt_inflight_take(virt,
                                             (gpu_virt_inflight_t){.client_id = p->client_id,
-                                                                  .resource_id = p->resource_id,
-                                                                  .epoch = p->epoch,
+                                                                  .resource_id = (uint16_t)p->resource_id,
                                                                   .origin = GPU_VIRT_ORIGIN_PRESENT,
                                                                   .client = cl->index,
                                                                   .scanout = p->scanout,
@@ -205,7 +204,7 @@ void virt_present_done(gpu_virt_t *virt, const gpu_virt_inflight_t *e, uint32_t 
     }
     assert(p->parts > 0 && "virt_present_done: a part was sent");
     p->parts--;
-    if (e->epoch != cl->epoch) {
+    if (p->epoch != cl->epoch) {
         p->stage = p->parts == 0 ? GPU_VIRT_PRESENT_IDLE : p->stage; /* released since: no fence, no answer */
         return;
     }

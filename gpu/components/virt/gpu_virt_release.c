@@ -33,7 +33,7 @@ void virt_release_begin(gpu_virt_t *virt, gpu_virt_client_t *cl)
 static void release_send(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t code, uint32_t ds, uint32_t id)
 {
     uint32_t driver_id = virt_inflight_take(virt,
-                                            (gpu_virt_inflight_t){.resource_id = id,
+                                            (gpu_virt_inflight_t){.resource_id = (uint16_t)id,
                                                                   .origin = GPU_VIRT_ORIGIN_RELEASE,
                                                                   .client = cl->index,
                                                                   .scanout = (uint8_t)ds,

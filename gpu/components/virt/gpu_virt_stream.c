@@ -17,7 +17,8 @@
  * request that fails a check, waits or is another command is always handled
  * there, so every status and every hold is the general serve's. Only when
  * it took every request there is does it finish the notification itself:
- * arm the queue, and mark the client idle.
+ * arm the queue, mark the client idle, publish and look at the signal
+ * flags (stream_finish()).
  */
 #include "gpu_virt_check.h"
 
@@ -72,12 +73,42 @@ static inline uint32_t stream_answer_room(gpu_virt_client_t *cl, uint32_t want)
 }
 
 /*
- * Client `cl` notified: take its streaming requests while there is room.
- * Returns true when it took every request there was and armed the queue
- * (the notification is served); false when the general serve must go on
- * (virt_client_serve(), from the first request not taken).
+ * Every request there was is taken and sent: hand the slots back, arm the
+ * request queue, publish the driver queue and look at the peers' signal
+ * flags, in the order and with the barriers of the general serve and
+ * notify_collect_client() (so the handshake is the model-checked one of
+ * tests/model). Returns false when the arm's re-check found more requests:
+ * the general serve goes on, with everything staged still marked for
+ * notify_collect_client().
  */
-bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl)
+static bool stream_finish(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t taken, gpu_virt_notify_t *notify)
+{
+    gpu_queue_consumer_release(&cl->req, taken); /* (R2) pairs with the client's (A2) */
+    if (!gpu_queue_consumer_arm(&cl->req)) {     /* F1, then the re-check (A1): more came meanwhile */
+        virt->req_freed |= cl->bit;
+        return false;
+    }
+    cl->req_armed = 1;
+    virt->clients_idle |= cl->bit;            /* virt_client_idle(): nothing for us until it notifies */
+    gpu_queue_producer_flush(&virt->drv_req); /* (R1) pairs with the driver's (A1) */
+    virt->drv_req_published = 0;
+    if (gpu_queue_producer_must_signal(&virt->drv_req)) { /* F2 */
+        notify->driver = true;
+    }
+    if (gpu_queue_consumer_must_signal(&cl->req)) { /* F2 */
+        notify->clients |= cl->bit;
+    }
+    return true;
+}
+
+/*
+ * Client `cl` notified: take its streaming requests while there is room.
+ * Returns true when it took every request there was, sent them and
+ * published (the notification is served); false when the general serve
+ * must go on (virt_client_serve(), from the first request not taken) and
+ * notify_collect_client() publish.
+ */
+bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify)
 {
     if (!stream_may_serve(virt, cl)) {
         return false;
@@ -96,16 +127,15 @@ bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl)
         }
         taken++;
     }
-    if (taken != 0) {
-        cl->owed += taken;
-        gpu_queue_consumer_release(&cl->req, taken); /* (R2) pairs with the client's (A2) */
-        virt->req_freed |= cl->bit;
-        virt->last_sent = cl->index; /* the round-robin starts after it */
+    if (taken == 0) {
+        return false; /* nothing there, or nothing for the fast path: the general serve sees why */
     }
-    if (taken != ready || ready == 0 || gpu_queue_consumer_arm(&cl->req) == false) {
-        return false; /* something is left, or nothing was there (the general serve sees why), or more came */
+    cl->owed += taken;
+    virt->last_sent = cl->index; /* the round-robin starts after it */
+    if (taken == ready) {
+        return stream_finish(virt, cl, taken, notify);
     }
-    cl->req_armed = 1;
-    virt->clients_idle |= cl->bit; /* virt_client_idle(): nothing for us until it notifies */
-    return true;
+    gpu_queue_consumer_release(&cl->req, taken); /* (R2) pairs with the client's (A2) */
+    virt->req_freed |= cl->bit;
+    return false;
 }
