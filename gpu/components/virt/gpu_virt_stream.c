@@ -32,6 +32,10 @@ static inline bool stream_may_serve(const gpu_virt_t *virt, const gpu_virt_clien
 _Static_assert(offsetof(gpu_req_t, transfer_to_2d.resource_id) == offsetof(gpu_req_t, flush.resource_id),
                "a streaming request names its resource at the same place");
 
+/* The bytes of a streaming request: its header and the larger of the two bodies. */
+#define STREAM_BYTES (offsetof(gpu_req_t, raw) + sizeof(gpu_req_transfer_to_2d_t))
+_Static_assert(sizeof(gpu_req_flush_t) <= sizeof(gpu_req_transfer_to_2d_t), "a flush fits STREAM_BYTES");
+
 /*
  * Request `req` (the private copy): if it is a TRANSFER_TO_2D or
  * RESOURCE_FLUSH that its checks' fast path accepts, turn the copy into its
@@ -120,8 +124,8 @@ bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_
     n = n < drv_room ? n : drv_room;
     uint32_t taken = 0;
     while (taken < n) {
-        gpu_req_t req;
-        memcpy(&req, gpu_queue_slot(&cl->req, cl->req.own + taken, sizeof(req)), sizeof(req)); /* read once */
+        gpu_req_t req; /* only its first STREAM_BYTES are read: the fast path sends nothing after them */
+        memcpy(&req, gpu_queue_slot(&cl->req, cl->req.own + taken, sizeof(req)), STREAM_BYTES); /* read once */
         if (!stream_forward(virt, cl, &req)) {
             break;
         }
