@@ -1,7 +1,8 @@
 /*
  * Forwarding through a scripted fake driver: id and address translation,
  * error propagation, bookkeeping after refusals, stale driver answers,
- * in-order handling of dependent requests, and the display-info cache.
+ * in-order handling of dependent requests, the hand-over from the stream
+ * path to the general serve, and the display-info cache.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -373,6 +374,80 @@ static void test_pipelined_out_of_order(void **state)
     }
 }
 
+/* Every byte of a driver request past its body is zero, whatever the client left there. */
+static void assert_zero_after(const gpu_req_t *d, size_t body)
+{
+    for (size_t i = body; i < sizeof(d->raw); i++) {
+        assert_int_equal(d->raw[i], 0);
+    }
+}
+
+/*
+ * One notification brings a run the stream path takes (gpu_virt_stream.c),
+ * then requests it must leave to the general serve: a flush out of bounds
+ * (answered at once), a create, and a flush of the resource being created
+ * (held until the create's answer). The driver forms carry the device id
+ * and zeros wherever the client wrote padding or left garbage, and the
+ * answers come in order.
+ */
+static void test_stream_hands_over(void **state)
+{
+    (void)state;
+    setup3();
+    gpu_req_t c = req_create_2d(1, FMT, 8, 8);
+    gpu_req_t a = req_attach(1, 0, 256);
+    assert_int_equal(env_call(0, &c), GPU_STATUS_OK);
+    assert_int_equal(env_call(0, &a), GPU_STATUS_OK);
+    gpu_req_t run[6] = {req_transfer(1, 0, 0, 8, 8, 0),   req_flush(1, 0, 0, 8, 8),      req_flush(1, 4, 4, 8, 8),
+                        req_transfer(1, 0, 4, 8, 4, 128), req_create_2d(2, FMT, 16, 16), req_flush(2, 0, 0, 16, 16)};
+    run[0].transfer_to_2d._pad = 0xdeadbeefu;
+    memset(run[1].raw + sizeof(gpu_req_flush_t), 0xaa, sizeof(run[1].raw) - sizeof(gpu_req_flush_t));
+    memset(run[3].raw + sizeof(gpu_req_transfer_to_2d_t), 0x55, sizeof(run[3].raw) - sizeof(gpu_req_transfer_to_2d_t));
+    uint32_t ids[6];
+    for (int i = 0; i < 6; i++) {
+        ids[i] = env_client_push(0, &run[i]);
+    }
+    env_client_kick(0);
+    gpu_req_t d[4];
+    assert_int_equal(env_driver_pending(), 4); /* transfer, flush, transfer, create; the last flush is held */
+    for (int i = 0; i < 4; i++) {
+        assert_true(env_driver_take(&d[i]));
+    }
+    uint32_t dev1 = d[0].transfer_to_2d.resource_id;
+    assert_int_equal(d[0].code, GPU_REQ_TRANSFER_TO_2D);
+    assert_int_equal(d[0].transfer_to_2d._pad, 0);
+    assert_zero_after(&d[0], sizeof(gpu_req_transfer_to_2d_t));
+    assert_int_equal(d[1].code, GPU_REQ_RESOURCE_FLUSH);
+    assert_int_equal(d[1].flush.resource_id, dev1);
+    assert_zero_after(&d[1], sizeof(gpu_req_flush_t));
+    assert_int_equal(d[2].code, GPU_REQ_TRANSFER_TO_2D);
+    assert_int_equal(d[2].transfer_to_2d.offset, 128);
+    assert_zero_after(&d[2], sizeof(gpu_req_transfer_to_2d_t));
+    assert_int_equal(d[3].code, GPU_REQ_RESOURCE_CREATE_2D);
+    assert_int_not_equal(d[3].create_2d.resource_id, dev1);
+    gpu_resp_t r;
+    assert_true(env_client_recv(0, &r)); /* the flush out of bounds, answered before anything at the driver */
+    assert_int_equal(r.id, ids[2]);
+    assert_int_equal(r.status, GPU_STATUS_OUT_OF_BOUNDS);
+    assert_false(env_client_recv(0, &r));
+    for (int i = 0; i < 4; i++) {
+        env_driver_answer_ok(&d[i]);
+    }
+    env_driver_kick();
+    gpu_req_t held;
+    assert_true(env_driver_take(&held)); /* the create settled: the held flush goes */
+    assert_int_equal(held.code, GPU_REQ_RESOURCE_FLUSH);
+    assert_int_equal(held.flush.resource_id, d[3].create_2d.resource_id);
+    env_driver_answer_ok(&held);
+    env_driver_kick();
+    const int order[5] = {0, 1, 3, 4, 5};
+    for (int i = 0; i < 5; i++) {
+        assert_true(env_client_recv(0, &r));
+        assert_int_equal(r.id, ids[order[i]]);
+        assert_int_equal(r.status, GPU_STATUS_OK);
+    }
+}
+
 /* Each client sees its own scanouts renumbered from 0, and BLOB but not EDID. */
 static void test_display_view(void **state)
 {
@@ -590,6 +665,7 @@ int main(void)
             cmocka_unit_test(test_dependent_requests_in_order),
             cmocka_unit_test(test_scanout_order),
             cmocka_unit_test(test_pipelined_out_of_order),
+            cmocka_unit_test(test_stream_hands_over),
             cmocka_unit_test(test_display_view),
             cmocka_unit_test(test_display_deferred),
             cmocka_unit_test(test_display_event),
