@@ -79,6 +79,8 @@ frame() {
         tap_not_ok "$desc"
         tap_diag "$dir/check.out"
         echo "#   kept: $f (and ${f%.png}-diff.png when the picture is wrong)"
+        # What else the animation and the GPU components said (a display change or a reset shifts its path).
+        console | grep -E '^(anim:|GPU_)' | grep -vE "$rate|^anim: present fence" | head -n 20 | sed 's/^/#   console: /'
         result=fail
     fi
     # The report draws its own diff against the expected picture: animcheck's
