@@ -253,7 +253,6 @@ typedef struct gpu_virt_client {
     gpu_virt_resource_t *res;    /* its max_resources slots of gpu_virt_t.res; index = resource id - 1 */
     uint32_t max_resources;      /* cfg->max_resources, read once at init */
     uint32_t owed;               /* requests taken and not yet answered */
-    uint32_t _pad;               /* keeps the record at 216 bytes: at 208 the hot paths index it with more work */
     uint32_t epoch;              /* bumped by a release: older answers are dropped */
     uint32_t devids;             /* device ids charged to it: live, being created, or retired on its behalf */
     uint64_t memory;             /* device memory (bytes) its 2D resources are charged, counted like devids */
@@ -270,9 +269,10 @@ typedef struct gpu_virt_client {
     uint32_t released_scanouts;  /* the latest release: scanouts it disabled */
     uint32_t released_resources; /* the latest release: resources it unrefed (or retired, if refused) */
     gpu_req_t held;              /* private copy of the request that waits (has_held) */
+    uint8_t _pad[44];            /* the record is 256 bytes, so that the answer path finds it with a shift */
 } gpu_virt_client_t;
 
-_Static_assert(sizeof(void *) != 8 || sizeof(gpu_virt_client_t) == 216, "client record size (see _pad)");
+_Static_assert(sizeof(void *) != 8 || sizeof(gpu_virt_client_t) == 256, "client record size (see _pad)");
 
 typedef struct gpu_virt {
     const gpu_virt_config_t *cfg;

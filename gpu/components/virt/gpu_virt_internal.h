@@ -175,7 +175,7 @@ static inline void virt_answer_stage(gpu_virt_client_t *cl, uint32_t code, uint3
 {
     cl->owed--;
     uint32_t own = cl->resp.own;
-    if (own - cl->resp.cached >= gpu_queue_capacity(&cl->resp) && gpu_queue_space(&cl->resp) == 0) {
+    if (own - cl->resp.cached > cl->resp.mask && gpu_queue_space(&cl->resp) == 0) {
         virt_respond_dropped(id); /* the cached look said full (or corrupt), and so does a fresh one */
         return;
     }
