@@ -30,6 +30,16 @@ static void setup3(void)
     env_setup_ready(&o);
 }
 
+/* setup3(), and client 0's resource 1: 8x8, with 256 bytes of backing. */
+static void setup3_backed(void)
+{
+    setup3();
+    gpu_req_t c = req_create_2d(1, FMT, 8, 8);
+    gpu_req_t a = req_attach(1, 0, 256);
+    assert_int_equal(env_call(0, &c), GPU_STATUS_OK);
+    assert_int_equal(env_call(0, &a), GPU_STATUS_OK);
+}
+
 /* Send and take exactly one driver request (not answered yet). */
 static gpu_req_t send_expect_forward(uint32_t c, gpu_req_t req)
 {
@@ -346,11 +356,7 @@ static void test_scanout_order(void **state)
 static void test_pipelined_out_of_order(void **state)
 {
     (void)state;
-    setup3();
-    gpu_req_t c = req_create_2d(1, FMT, 8, 8);
-    gpu_req_t a = req_attach(1, 0, 256);
-    assert_int_equal(env_call(0, &c), GPU_STATUS_OK);
-    assert_int_equal(env_call(0, &a), GPU_STATUS_OK);
+    setup3_backed();
     uint32_t ids[8];
     for (int i = 0; i < 8; i++) {
         gpu_req_t r = (i % 2) ? req_flush(1, 0, 0, 8, 8) : req_transfer(1, 0, 0, 8, 8, 0);
@@ -393,11 +399,7 @@ static void assert_zero_after(const gpu_req_t *d, size_t body)
 static void test_stream_hands_over(void **state)
 {
     (void)state;
-    setup3();
-    gpu_req_t c = req_create_2d(1, FMT, 8, 8);
-    gpu_req_t a = req_attach(1, 0, 256);
-    assert_int_equal(env_call(0, &c), GPU_STATUS_OK);
-    assert_int_equal(env_call(0, &a), GPU_STATUS_OK);
+    setup3_backed();
     gpu_req_t run[6] = {req_transfer(1, 0, 0, 8, 8, 0),   req_flush(1, 0, 0, 8, 8),      req_flush(1, 4, 4, 8, 8),
                         req_transfer(1, 0, 4, 8, 4, 128), req_create_2d(2, FMT, 16, 16), req_flush(2, 0, 0, 16, 16)};
     run[0].transfer_to_2d._pad = 0xdeadbeefu;
