@@ -190,28 +190,19 @@ uint32_t gpu_driver_answer_orphans(gpu_driver_t *drv, virtq_t *vq, const char *w
     return n;
 }
 
-/* Takes every used entry of the control queue, then answers orphaned commands. Returns how many there were. */
+/* A used entry whose id heads no command in flight (gpu_driver_harvest_queue()): counted, logged, skipped. */
+void gpu_driver_bogus_used(gpu_driver_t *drv, const gpu_driver_queue_names_t *names, uint32_t bad_id)
+{
+    drv->stats.bogus_used++;
+    LOG_ERR("%sused entry names descriptor %u, which heads no command in flight; skipped\n", names->prefix,
+            (unsigned)bad_id);
+}
+
+/* Takes every used entry of the control queue, then of the cursor queue while a cursor command is out. */
 static uint32_t harvest(gpu_driver_t *drv)
 {
-    uint32_t seen = 0;
-    while (drv->ready) {
-        virtq_completion_t c;
-        virtq_used_result_t r = virtq_get_used(&drv->ctrl, &c);
-        if (r == VIRTQ_USED_NONE) {
-            break;
-        }
-        seen++;
-        if (r == VIRTQ_USED_OK) {
-            complete(drv, &c);
-        } else if (r == VIRTQ_USED_BOGUS_ID) {
-            drv->stats.bogus_used++;
-            LOG_ERR("used entry names descriptor %u, which heads no command in flight; skipped\n", (unsigned)c.bad_id);
-        } else {
-            gpu_driver_fault(drv, "used index ran past the chains made available");
-            return seen; /* a fresh queue now: nothing to harvest or orphan */
-        }
-    }
-    seen += gpu_driver_answer_orphans(drv, &drv->ctrl, "its");
+    static const gpu_driver_queue_names_t ctrl = {"", "its", "used index ran past the chains made available"};
+    uint32_t seen = gpu_driver_harvest_queue(drv, &drv->ctrl, complete, &ctrl);
     /* The cursor queue only while a cursor command is out: a device that writes its used ring meanwhile is caught
      * (used index past the chains) at the next one. */
     return drv->ready && drv->cursor_in_flight != 0 ? seen + gpu_driver_cursor_harvest(drv) : seen;

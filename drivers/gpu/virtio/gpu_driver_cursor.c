@@ -127,26 +127,9 @@ static void complete(gpu_driver_t *drv, const virtq_completion_t *c)
 /* Takes every used entry of the cursor queue, as harvest() does for the control queue. Returns how many. */
 uint32_t gpu_driver_cursor_harvest(gpu_driver_t *drv)
 {
-    uint32_t seen = 0;
-    while (drv->ready) {
-        virtq_completion_t c;
-        virtq_used_result_t r = virtq_get_used(&drv->cursor, &c); /* (V3) inside */
-        if (r == VIRTQ_USED_NONE) {
-            break;
-        }
-        seen++;
-        if (r == VIRTQ_USED_OK) {
-            complete(drv, &c);
-        } else if (r == VIRTQ_USED_BOGUS_ID) {
-            drv->stats.bogus_used++;
-            LOG_ERR("cursor queue: used entry names descriptor %u, which heads no command in flight; skipped\n",
-                    (unsigned)c.bad_id);
-        } else {
-            gpu_driver_fault(drv, "cursor queue: used index ran past the chains made available");
-            return seen;
-        }
-    }
-    return seen + gpu_driver_answer_orphans(drv, &drv->cursor, "the cursor queue's");
+    static const gpu_driver_queue_names_t cursor = {"cursor queue: ", "the cursor queue's",
+                                                    "cursor queue: used index ran past the chains made available"};
+    return gpu_driver_harvest_queue(drv, &drv->cursor, complete, &cursor);
 }
 
 /* Makes the cursor commands added in this handler visible (V1, V2 inside) and notifies the device. */

@@ -39,15 +39,58 @@ void gpu_driver_respond(gpu_driver_t *drv, uint32_t code, uint32_t id, uint32_t 
 /* Returns command slot `slot` to the free list. */
 void gpu_driver_release_slot(gpu_driver_t *drv, uint32_t slot);
 
-/* Answers DEVICE_ERROR every command of `vq` that a bogus used id orphaned (gpu_driver.c). Returns how many. */
-uint32_t gpu_driver_answer_orphans(gpu_driver_t *drv, virtq_t *vq, const char *whose);
-
 /*
  * A device fault (gpu_driver_recover.c): logs `why`, resets the device,
  * answers every command in flight DEVICE_ERROR, then re-initialises the
  * device now or on a later tick (bounded backoff).
  */
 void gpu_driver_fault(gpu_driver_t *drv, const char *why);
+
+/* How the log names a virtqueue in gpu_driver_harvest_queue(). */
+typedef struct gpu_driver_queue_names {
+    const char *prefix;  /* starts its log lines: "" for the control queue */
+    const char *whose;   /* its elements, in the line of an orphaned command */
+    const char *overrun; /* the fault when its used index runs past the chains made available */
+} gpu_driver_queue_names_t;
+
+/* Completes one used entry whose id names a command in flight. */
+typedef void (*gpu_driver_complete_fn)(gpu_driver_t *drv, const virtq_completion_t *c);
+
+/* Answers DEVICE_ERROR every command of `vq` that a bogus used id orphaned (gpu_driver.c). Returns how many. */
+uint32_t gpu_driver_answer_orphans(gpu_driver_t *drv, virtq_t *vq, const char *whose);
+
+/* A used entry whose id heads no command in flight: counted and logged (gpu_driver.c). */
+void gpu_driver_bogus_used(gpu_driver_t *drv, const gpu_driver_queue_names_t *names, uint32_t bad_id);
+
+/*
+ * Takes every used entry of `vq` (each completed by `done`, bogus ids
+ * skipped, an overrun a fault), then answers DEVICE_ERROR every command a
+ * bogus id orphaned. Returns how many there were. Inline, so that each
+ * queue's `done` is a direct call on the completion path.
+ */
+static inline __attribute__((always_inline)) uint32_t gpu_driver_harvest_queue(gpu_driver_t *drv, virtq_t *vq,
+                                                                               gpu_driver_complete_fn done,
+                                                                               const gpu_driver_queue_names_t *names)
+{
+    uint32_t seen = 0;
+    while (drv->ready) {
+        virtq_completion_t c;
+        virtq_used_result_t r = virtq_get_used(vq, &c); /* (V3) inside */
+        if (r == VIRTQ_USED_NONE) {
+            break;
+        }
+        seen++;
+        if (r == VIRTQ_USED_OK) {
+            done(drv, &c);
+        } else if (r == VIRTQ_USED_BOGUS_ID) {
+            gpu_driver_bogus_used(drv, names, c.bad_id);
+        } else {
+            gpu_driver_fault(drv, names->overrun);
+            return seen; /* a fresh queue now: nothing to harvest or orphan */
+        }
+    }
+    return seen + gpu_driver_answer_orphans(drv, vq, names->whose);
+}
 
 /* The tick's work: deadlines while live, a due re-initialisation while down. */
 void gpu_driver_tick_work(gpu_driver_t *drv);
