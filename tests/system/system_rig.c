@@ -154,6 +154,17 @@ sys_rig_t *sys_rig_two_heads(void)
     return sys_rig_new(&opt, 3, specs);
 }
 
+sys_rig_t *sys_rig_one_head(uint64_t features, uint32_t w, uint32_t h)
+{
+    vh_options_t opt;
+    vh_options_default(&opt);
+    opt.model.features = features;
+    opt.model.width[0] = w;
+    opt.model.height[0] = h;
+    sys_client_spec_t spec = {.num_scanouts = 1, .scanouts = {0}};
+    return sys_rig_new(&opt, 1, &spec);
+}
+
 void sys_rig_free(sys_rig_t *r)
 {
     for (uint32_t i = 0; i < r->num_clients; i++) {

@@ -78,6 +78,9 @@ void sys_rig_free(sys_rig_t *r);
  */
 sys_rig_t *sys_rig_two_heads(void);
 
+/* sys_rig_new() for one client owning the one output, `w` x `h`, on a device offering `features`. */
+sys_rig_t *sys_rig_one_head(uint64_t features, uint32_t w, uint32_t h);
+
 /* gpu_client_start() for client i. */
 void sys_client_start(sys_rig_t *r, uint32_t i);
 

@@ -48,13 +48,7 @@ static fixture_t *start(uint64_t features, uint32_t frames)
 {
     fixture_t *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    vh_options_t opt;
-    vh_options_default(&opt);
-    opt.model.features = features;
-    opt.model.width[0] = WIDTH;
-    opt.model.height[0] = HEIGHT;
-    sys_client_spec_t spec = {.num_scanouts = 1, .scanouts = {0}};
-    f->r = sys_rig_new(&opt, 1, &spec);
+    f->r = sys_rig_one_head(features, WIDTH, HEIGHT);
     assert_int_equal(f->r->virt_init, GPU_VIRT_OK);
     vgpu_model_tear_detect(f->r->h->model, 1);
     anim_config_t cfg = {.box = BOX, .step = STEP, .max_frames = frames, .use_blob = true};

@@ -34,13 +34,7 @@ extern const img2c_image_t demo_image;
 
 static sys_rig_t *demo_rig(gpu_demo_t *d, uint32_t w, uint32_t h)
 {
-    vh_options_t opt;
-    vh_options_default(&opt);
-    opt.model.features = FEATURES_ALL;
-    opt.model.width[0] = w;
-    opt.model.height[0] = h;
-    sys_client_spec_t spec = {.num_scanouts = 1, .scanouts = {0}};
-    sys_rig_t *r = sys_rig_new(&opt, 1, &spec);
+    sys_rig_t *r = sys_rig_one_head(FEATURES_ALL, w, h);
     assert_int_equal(r->virt_init, GPU_VIRT_OK);
     gpu_demo_config_t cfg = {.image = &demo_image, .scanout_id = 0, .fb_offset = 0};
     gpu_demo_init(d, &r->clients[0].client, &cfg);

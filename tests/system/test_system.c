@@ -81,13 +81,7 @@ static void attach_anim(sys_rig_t *r, uint32_t i, anim_t *a, uint32_t frames)
 
 static sys_rig_t *one_client_rig(uint64_t features, uint32_t w, uint32_t h)
 {
-    vh_options_t opt;
-    vh_options_default(&opt);
-    opt.model.features = features;
-    opt.model.width[0] = w;
-    opt.model.height[0] = h;
-    sys_client_spec_t spec = {.num_scanouts = 1, .scanouts = {0}};
-    sys_rig_t *r = sys_rig_new(&opt, 1, &spec);
+    sys_rig_t *r = sys_rig_one_head(features, w, h);
     assert_int_equal(r->virt_init, GPU_VIRT_OK);
     assert_int_equal(r->h->init_result, GPU_DRIVER_INIT_OK);
     return r;
