@@ -309,11 +309,14 @@ void gpu_virt_handle_client(gpu_virt_t *virt, uint32_t client, gpu_virt_notify_t
      * client waits for (the driver gate): room comes back with a driver
      * notification, and handle_driver shares it out round-robin. A run of
      * streaming requests takes the fast path, which publishes itself when
-     * it took everything; whatever it leaves, the general serve takes.
+     * it took everything; whatever it leaves, it hands to
+     * virt_client_serve_rest(). A tail call: this frame saves nothing.
      */
-    if (virt_stream_serve(virt, cl, notify)) {
-        return;
-    }
+    virt_stream_serve(virt, cl, notify);
+}
+
+void virt_client_serve_rest(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify)
+{
     virt_client_serve(virt, cl, UINT32_MAX, false);
     notify_collect_client(virt, cl, notify);
 }

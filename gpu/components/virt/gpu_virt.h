@@ -194,17 +194,24 @@ _Static_assert(GPU_FORMAT_R8G8B8X8_UNORM < 256, "a format fits a byte");
  * whose release_phase is not GPU_VIRT_RELEASE_NONE is one to drop.
  */
 typedef struct gpu_virt_inflight {
-    uint32_t key;         /* the id on the driver connection (or the last one), GPU_VIRT_KEY_* xored in */
-    uint32_t client_id;   /* the client's request id, echoed in its answer */
-    uint8_t origin;       /* GPU_VIRT_ORIGIN_* */
-    uint8_t client;       /* client index, for client and release requests */
-    uint8_t scanout;      /* device scanout of a set-scanout */
-    uint8_t code;         /* GPU_REQ_*: the answer must carry it */
-    uint16_t resource_id; /* client resource id it concerns (0: none) */
-    uint16_t _pad;
+    uint32_t key;       /* the id on the driver connection (or the last one), GPU_VIRT_KEY_* xored in */
+    uint32_t client_id; /* the client's request id, echoed in its answer */
+    union {
+        struct {
+            uint8_t origin;       /* GPU_VIRT_ORIGIN_* */
+            uint8_t client;       /* client index, for client and release requests */
+            uint8_t scanout;      /* device scanout of a set-scanout */
+            uint8_t code;         /* GPU_REQ_*: the answer must carry it */
+            uint16_t resource_id; /* client resource id its answer settles (0: none) */
+            uint16_t _pad;
+        };
+        uint64_t what; /* the fields above as one word: the stream path writes them with one store */
+    };
 } gpu_virt_inflight_t;
 
 _Static_assert(sizeof(gpu_virt_inflight_t) == 16, "in-flight record size: a power of two, so its index is a shift");
+_Static_assert(offsetof(gpu_virt_inflight_t, what) == 8 && offsetof(gpu_virt_inflight_t, _pad) == 14,
+               "the in-flight record's word `what` covers origin .. _pad exactly");
 _Static_assert(GPU_VIRT_MAX_RESOURCES_PER_CLIENT <= UINT16_MAX, "a client resource id fits the in-flight record");
 _Static_assert(GPU_VIRT_MAX_INFLIGHT <= 256, "free in-flight slots are stacked as bytes");
 _Static_assert(GPU_VIRT_MAX_INFLIGHT > GPU_VIRT_KEY_FREE, "a key's state fits below the slot bits");

@@ -177,10 +177,9 @@ VIRT_HOT uint32_t send_transfer(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req
         return verdict;
     }
     /* the copy becomes the driver form; the offset stays relative to the backing, and was checked against it */
-    uint32_t resource_id = t->resource_id;
     req->transfer_to_2d.resource_id = r->device_id;
     req->transfer_to_2d._pad = 0;
-    virt_forward_stream(virt, cl, req, sizeof(*t), resource_id);
+    virt_forward_stream(virt, cl, req, sizeof(*t));
     return VERDICT_SENT;
 }
 
@@ -192,9 +191,8 @@ VIRT_HOT uint32_t send_flush(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_req_t 
     if (verdict != VERDICT_FORWARD) {
         return verdict;
     }
-    uint32_t resource_id = f->resource_id;
     req->flush.resource_id = r->device_id; /* the copy becomes the driver form */
-    virt_forward_stream(virt, cl, req, sizeof(*f), resource_id);
+    virt_forward_stream(virt, cl, req, sizeof(*f));
     return VERDICT_SENT;
 }
 

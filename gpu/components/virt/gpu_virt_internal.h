@@ -117,21 +117,31 @@ static inline uint32_t virt_client_key_state(uint32_t code)
 }
 
 /*
- * Take an in-flight entry off the free stack (virt_driver_gate() made sure one is free) and
- * write `rec` into it at once, with a new driver id for its slot (same slot
- * in the low bits, the next generation above). Its key is that id with
- * `state` xored in: GPU_VIRT_KEY_SHORT only for a client request whose
- * answer settles nothing (virt_client_key_state()). Returns the id.
+ * Take an in-flight entry off the free stack (virt_driver_gate() made sure
+ * one is free) and give it a new driver id for its slot (same slot in the
+ * low bits, the next generation above), returned in *driver_id. Its key is
+ * that id with `state` xored in: GPU_VIRT_KEY_SHORT only for a client
+ * request whose answer settles nothing (virt_client_key_state()). The
+ * caller writes the rest of the entry.
  */
-static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t rec, uint32_t state)
+static inline gpu_virt_inflight_t *virt_inflight_next(gpu_virt_t *virt, uint32_t state, uint32_t *driver_id)
 {
-    assert(virt->inflight_count < GPU_VIRT_MAX_INFLIGHT && "virt_inflight_take: virt_driver_gate() was passed");
+    assert(virt->inflight_count < GPU_VIRT_MAX_INFLIGHT && "virt_inflight_next: virt_driver_gate() was passed");
     size_t idx = virt->inflight_stack[virt->inflight_count];
     gpu_virt_inflight_t *e = &virt->inflight[idx];
     virt->inflight_count++;
-    uint32_t driver_id = (e->key ^ GPU_VIRT_KEY_FREE) + GPU_VIRT_MAX_INFLIGHT;
-    rec.key = driver_id ^ state;
-    *e = rec;
+    *driver_id = (e->key ^ GPU_VIRT_KEY_FREE) + GPU_VIRT_MAX_INFLIGHT;
+    e->key = *driver_id ^ state;
+    return e;
+}
+
+/* Take an in-flight entry (virt_inflight_next()) and write `rec` into it; returns its driver id. */
+static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t rec, uint32_t state)
+{
+    uint32_t driver_id;
+    gpu_virt_inflight_t *e = virt_inflight_next(virt, state, &driver_id);
+    e->client_id = rec.client_id;
+    e->what = rec.what;
     return driver_id;
 }
 
@@ -140,20 +150,18 @@ static inline uint32_t virt_inflight_take(gpu_virt_t *virt, gpu_virt_inflight_t 
  * connection: their in-flight record, then their driver form written into
  * the next driver slot once (shared memory, never read): code, driver id,
  * the first `len` bytes of the body of `req` (the private copy, checked,
- * with the device id and zero padding already in), zero after them.
- * `resource_id` is the client's id of the resource. Always inline: it is
- * the forward path of the streaming commands.
+ * with the device id and zero padding already in), zero after them. Their
+ * answers settle nothing, so the record names no resource. Always inline:
+ * it is the forward path of the streaming commands.
  */
-static inline __attribute__((always_inline)) void
-virt_forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl, const gpu_req_t *req, size_t len, uint32_t resource_id)
+static inline __attribute__((always_inline)) void virt_forward_stream(gpu_virt_t *virt, gpu_virt_client_t *cl,
+                                                                      const gpu_req_t *req, size_t len)
 {
-    uint32_t driver_id = virt_inflight_take(virt,
-                                            (gpu_virt_inflight_t){.client_id = req->id,
-                                                                  .resource_id = (uint16_t)resource_id,
-                                                                  .origin = GPU_VIRT_ORIGIN_CLIENT,
-                                                                  .client = cl->index,
-                                                                  .code = (uint8_t)req->code},
-                                            GPU_VIRT_KEY_SHORT); /* transfers and flushes settle nothing */
+    uint32_t driver_id;
+    gpu_virt_inflight_t *e = virt_inflight_next(virt, GPU_VIRT_KEY_SHORT, &driver_id); /* they settle nothing */
+    e->client_id = req->id;
+    gpu_virt_inflight_t what = {.origin = GPU_VIRT_ORIGIN_CLIENT, .client = cl->index, .code = (uint8_t)req->code};
+    e->what = what.what; /* one store: no scanout, no resource */
     gpu_req_t *slot_shared = virt_driver_slot(virt);
     slot_shared->code = req->code;
     slot_shared->id = driver_id;
@@ -225,7 +233,12 @@ uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t bud
 
 /* ---- gpu_virt_stream.c ---- */
 
-bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify);
+void virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify);
+
+/* ---- gpu_virt.c ---- */
+
+/* The general serve of client `cl`'s notification from the first request the fast path left, then its publish. */
+void virt_client_serve_rest(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify);
 
 bool virt_driver_admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
 

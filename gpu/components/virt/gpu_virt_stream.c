@@ -47,16 +47,15 @@ static inline __attribute__((always_inline)) bool stream_forward(gpu_virt_t *vir
                                                                  gpu_req_t *req)
 {
     const gpu_virt_resource_t *r;
-    uint32_t resource_id = req->flush.resource_id;
     if (req->code == GPU_REQ_TRANSFER_TO_2D && (r = virt_transfer_fast(cl, &req->transfer_to_2d)) != NULL) {
         req->transfer_to_2d.resource_id = r->device_id; /* the copy becomes the driver form */
         req->transfer_to_2d._pad = 0;
-        virt_forward_stream(virt, cl, req, sizeof(gpu_req_transfer_to_2d_t), resource_id);
+        virt_forward_stream(virt, cl, req, sizeof(gpu_req_transfer_to_2d_t));
         return true;
     }
     if (req->code == GPU_REQ_RESOURCE_FLUSH && (r = virt_flush_fast(cl, &req->flush)) != NULL) {
         req->flush.resource_id = r->device_id;
-        virt_forward_stream(virt, cl, req, sizeof(gpu_req_flush_t), resource_id);
+        virt_forward_stream(virt, cl, req, sizeof(gpu_req_flush_t));
         return true;
     }
     return false;
@@ -109,10 +108,9 @@ static bool stream_finish(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t take
  * Client `cl` notified: take its streaming requests while there is room.
  * Returns true when it took every request there was, sent them and
  * published (the notification is served); false when the general serve
- * must go on (virt_client_serve(), from the first request not taken) and
- * notify_collect_client() publish.
+ * must go on from the first request not taken.
  */
-bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify)
+static inline bool stream_take(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify)
 {
     if (!stream_may_serve(virt, cl)) {
         return false;
@@ -142,4 +140,18 @@ bool virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_
     gpu_queue_consumer_release(&cl->req, taken); /* (R2) pairs with the client's (A2) */
     virt->req_freed |= cl->bit;
     return false;
+}
+
+/*
+ * Client `cl` notified: the fast path, then, unless it served the
+ * notification, the general serve from where it stopped
+ * (virt_client_serve_rest(), which publishes through
+ * notify_collect_client()). Both are tail calls of
+ * gpu_virt_handle_client().
+ */
+void virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify)
+{
+    if (!stream_take(virt, cl, notify)) {
+        virt_client_serve_rest(virt, cl, notify);
+    }
 }
