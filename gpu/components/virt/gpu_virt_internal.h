@@ -235,12 +235,12 @@ uint32_t virt_client_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, uint32_t bud
 
 void virt_stream_serve(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify);
 
+bool virt_driver_admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
+
 /* ---- gpu_virt.c ---- */
 
 /* The general serve of client `cl`'s notification from the first request the fast path left, then its publish. */
 void virt_client_serve_rest(gpu_virt_t *virt, gpu_virt_client_t *cl, gpu_virt_notify_t *notify);
-
-bool virt_driver_admit(gpu_virt_t *virt, const gpu_virt_client_t *cl, bool round_robin);
 
 /* ---- gpu_virt_complete.c ---- */
 
